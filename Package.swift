@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Clientele",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "clientele", targets: ["clientele"]),
+        .executable(name: "clientele-bench", targets: ["clientele-bench"]),
+        .library(name: "ClienteleCore", targets: ["ClienteleCore"]),
+        .library(name: "ClienteleStore", targets: ["ClienteleStore"]),
+        .library(name: "ClienteleSQLite", targets: ["ClienteleSQLite"]),
+        .library(name: "ClienteleImport", targets: ["ClienteleImport"]),
+        .library(name: "ClienteleDemo", targets: ["ClienteleDemo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // Pure: model, shop calendar, the columnar engine and every METRICS.md figure. No I/O, no clock.
+        .target(name: "ClienteleCore"),
+        // The storage protocol, the in-memory reference store and the store contract.
+        .target(name: "ClienteleStore", dependencies: ["ClienteleCore"]),
+        // The embedded default: SQLite through GRDB.
+        .target(name: "ClienteleSQLite", dependencies: [
+            "ClienteleCore", "ClienteleStore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Order exports: canonical CSV, Shopify; validation with file/line/column errors.
+        .target(name: "ClienteleImport", dependencies: ["ClienteleCore"]),
+        // The demo shop generator (deterministic from a seed, streaming).
+        .target(name: "ClienteleDemo", dependencies: ["ClienteleCore"]),
+        .executableTarget(name: "clientele", dependencies: [
+            "ClienteleCore", "ClienteleStore", "ClienteleSQLite", "ClienteleImport", "ClienteleDemo",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "clientele-bench", dependencies: [
+            "ClienteleCore", "ClienteleStore", "ClienteleSQLite", "ClienteleImport", "ClienteleDemo",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "ClienteleCoreTests", dependencies: ["ClienteleCore"]),
+        .testTarget(name: "ClienteleImportTests", dependencies: ["ClienteleImport", "ClienteleCore", "ClienteleStore", "ClienteleSQLite"]),
+        .testTarget(name: "ClienteleStoreTests", dependencies: ["ClienteleStore", "ClienteleSQLite", "ClienteleCore"]),
+        .testTarget(name: "ClienteleDemoTests", dependencies: ["ClienteleDemo", "ClienteleCore", "ClienteleImport"]),
+        .testTarget(name: "ClienteleCLITests", dependencies: ["ClienteleCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

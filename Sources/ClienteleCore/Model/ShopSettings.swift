@@ -1,0 +1,62 @@
+/// A shop's settings (METRICS.md, "Ground rules" and "Lifecycle and groups"): passed in, never read from a global.
+public struct ShopSettings: Hashable, Sendable, Codable {
+    /// The shop's display name.
+    public var name: String
+    /// The IANA time zone every calendar notion is taken in.
+    public var timeZone: String
+    /// The reporting currency's ISO 4217 code; `nil` until set or taken from the first import.
+    public var currency: String?
+    /// The locale money and numbers are shown in, e.g. `da_DK`.
+    public var locale: String
+    /// The thresholds of METRICS.md, with their defaults.
+    public var thresholds: Thresholds
+
+    /// Settings with METRICS.md's defaults: time zone UTC, no currency yet, locale `en_US_POSIX`.
+    public init(name: String = "My shop", timeZone: String = "UTC", currency: String? = nil,
+                locale: String = "en_US_POSIX", thresholds: Thresholds = Thresholds()) {
+        self.name = name
+        self.timeZone = timeZone
+        self.currency = currency
+        self.locale = locale
+        self.thresholds = thresholds
+    }
+
+    /// The shop's calendar; `nil` if the stored time zone is unknown to this system.
+    public var calendar: ShopCalendar? { ShopCalendar(identifier: timeZone) }
+
+    /// The reporting currency, when set.
+    public var reportingCurrency: Currency? { currency.flatMap { Currency(code: $0) } }
+
+    /// Every threshold METRICS.md names, with its default.
+    public struct Thresholds: Hashable, Sendable, Codable {
+        /// Repeat rate at or above which the card is green (30 %).
+        public var repeatRateGreen: Double = 0.30
+        /// Repeat rate at or above which the card is yellow (15 %).
+        public var repeatRateYellow: Double = 0.15
+        /// Returning share at or above which a month is green (30 %).
+        public var returningShareGreen: Double = 0.30
+        /// Returning share below which a month is red (15 %).
+        public var returningShareRed: Double = 0.15
+        /// Segment bounds: one-time is exactly 1 order, returning up to this many, loyal above (3).
+        public var returningMaxOrders: Int = 3
+        /// Default number of top customers (20).
+        public var topCustomers: Int = 20
+        /// Days after the first order during which a customer is New (30).
+        public var newCustomerDays: Int = 30
+        /// Active while days since the last order ≤ this × usual interval (1.5).
+        public var activeFactor: Double = 1.5
+        /// Slipping away while days since the last order ≤ this × usual interval (2).
+        public var slippingFactor: Double = 2.0
+        /// Usual interval when the shop has no repeat customers (90 days).
+        public var defaultIntervalDays: Double = 90
+        /// VIP: top share of customers by lifetime revenue (10 %).
+        public var vipTopShare: Double = 0.10
+        /// Frequent: at least this many orders per year of tenure (4).
+        public var frequentOrdersPerYear: Double = 4
+        /// Minimum tenure in days for per-year figures (30).
+        public var minimumTenureDays: Int = 30
+
+        /// The defaults of METRICS.md.
+        public init() {}
+    }
+}

@@ -1,0 +1,56 @@
+import ClienteleCore
+
+/// Where a shop's orders and settings live. Every implementation passes the same contract suite
+/// (`StoreContract` in the tests): SQLite on a file, the in-memory reference store, PostgreSQL.
+///
+/// All writes are atomic: `replaceOrders` either stores every given order or none.
+public protocol OrderStore: Sendable {
+    /// The shop's settings; defaults (time zone UTC, no currency) for a new store.
+    func loadSettings() async throws -> ShopSettings
+    /// Replaces the shop's settings.
+    func saveSettings(_ settings: ShopSettings) async throws
+    /// Inserts the given orders, replacing any stored order with the same id (a later export is newer
+    /// data), in one transaction: all or nothing. Importing the same orders twice changes nothing.
+    func replaceOrders(_ orders: [Order]) async throws -> ReplaceSummary
+    /// Calls `body` with every stored order (lines included), in ascending order id.
+    func scanOrders(_ body: (Order) throws -> Void) async throws
+    /// Counts of what the store holds.
+    func counts() async throws -> StoreCounts
+    /// A checksum of the store's whole content (settings and orders with their lines), independent of
+    /// insertion order and row ids: equal checksums mean equal content.
+    func contentChecksum() async throws -> String
+}
+
+/// What `replaceOrders` did.
+public struct ReplaceSummary: Hashable, Sendable {
+    /// Orders whose id was not in the store.
+    public var inserted: Int
+    /// Orders that replaced a stored order with different content.
+    public var replaced: Int
+    /// Orders identical to the stored order with the same id.
+    public var unchanged: Int
+
+    /// A summary of `inserted`, `replaced` and `unchanged` orders.
+    public init(inserted: Int = 0, replaced: Int = 0, unchanged: Int = 0) {
+        self.inserted = inserted
+        self.replaced = replaced
+        self.unchanged = unchanged
+    }
+}
+
+/// How much a store holds.
+public struct StoreCounts: Hashable, Sendable {
+    /// Orders, cancelled included.
+    public var orders: Int
+    /// Order lines.
+    public var lines: Int
+    /// Distinct products.
+    public var products: Int
+
+    /// Counts of `orders`, `lines` and `products`.
+    public init(orders: Int, lines: Int, products: Int) {
+        self.orders = orders
+        self.lines = lines
+        self.products = products
+    }
+}
