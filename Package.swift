@@ -28,7 +28,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // Order exports: canonical CSV, Shopify; validation with file/line/column errors.
-        .target(name: "ClienteleImport", dependencies: ["ClienteleCore"]),
+        .target(name: "ClienteleImport", dependencies: ["ClienteleCore", "ClienteleStore"]),
         // The demo shop generator (deterministic from a seed, streaming).
         .target(name: "ClienteleDemo", dependencies: ["ClienteleCore"]),
         .executableTarget(name: "clientele", dependencies: [
