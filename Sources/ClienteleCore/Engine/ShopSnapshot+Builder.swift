@@ -26,14 +26,14 @@ extension ShopSnapshot {
         var lineReturned: ContiguousArray<Int32> = []
 
         // Interning (build time only; reports never hash).
-        var customerIndex: [String: Int32] = [:]
+        var customerIndex: [ExactKey: Int32] = [:]
         var customerKeys = StringTable()
-        var emailIndex: [String: Int32] = [:]
+        var emailIndex: [ExactKey: Int32] = [:]
         var emails = StringTable()
-        var productIndex: [String: Int32] = [:]
+        var productIndex: [ExactKey: Int32] = [:]
         var productIds = StringTable()
         var productNames = StringTable()
-        var countryIndex: [String: Int32] = [:]
+        var countryIndex: [ExactKey: Int32] = [:]
         var countries = StringTable()
         var currencyIndex: [String: UInt16] = [:]
         var currencies = StringTable()
@@ -91,13 +91,7 @@ extension ShopSnapshot {
             offset.append(Int32(clamping: off))
 
             if let key = order.customerKey {
-                if let c = customerIndex[key] {
-                    customer.append(c)
-                } else {
-                    let c = customerKeys.append(key)
-                    customerIndex[key] = c
-                    customer.append(c)
-                }
+                customer.append(Self.intern(key, &customerIndex, &customerKeys))
             } else {
                 customer.append(-1)
             }
@@ -124,12 +118,13 @@ extension ShopSnapshot {
 
             let rate = conversionRate(of: order)
             for line in order.lines {
-                if let p = productIndex[line.productId] {
+                let key = ExactKey(line.productId)
+                if let p = productIndex[key] {
                     lineProduct.append(p)
                 } else {
                     let p = productIds.append(line.productId)
                     productNames.append(line.productName)
-                    productIndex[line.productId] = p
+                    productIndex[key] = p
                     lineProduct.append(p)
                 }
                 lineQuantity.append(Int32(clamping: line.quantity))
@@ -140,10 +135,11 @@ extension ShopSnapshot {
             lineEnd.append(UInt32(truncatingIfNeeded: lineProduct.count))
         }
 
-        static func intern(_ s: String, _ index: inout [String: Int32], _ table: inout StringTable) -> Int32 {
-            if let i = index[s] { return i }
+        static func intern(_ s: String, _ index: inout [ExactKey: Int32], _ table: inout StringTable) -> Int32 {
+            let key = ExactKey(s)
+            if let i = index[key] { return i }
             let i = table.append(s)
-            index[s] = i
+            index[key] = i
             return i
         }
 

@@ -125,7 +125,7 @@ public struct ShopSnapshot: Sendable, Equatable {
                 }
             }
         }
-        guard lo < customerCount, customerKeys[lo] == key else { return nil }
+        guard lo < customerCount, customerKeys[lo].utf8.elementsEqual(key.utf8) else { return nil }
         return lo
     }
 

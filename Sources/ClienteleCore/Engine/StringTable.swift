@@ -81,3 +81,22 @@ public struct StringTable: Sendable, Equatable {
         }
     }
 }
+
+/// A dictionary key that compares strings by their UTF-8 bytes (Unicode code points) rather than by
+/// canonical equivalence: `"é"` (U+00E9) and `"e\u{301}"` are different customer keys, as in the source data.
+struct ExactKey: Hashable {
+    let string: String
+
+    init(_ string: String) { self.string = string }
+
+    static func == (a: ExactKey, b: ExactKey) -> Bool {
+        var x = a.string, y = b.string
+        guard x.utf8.count == y.utf8.count else { return false }
+        return x.withUTF8 { p in y.withUTF8 { q in p.elementsEqual(q) } }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        var s = string
+        s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
