@@ -1,1 +1,231 @@
 import ClienteleCore
+import ClienteleStore
+import Foundation
+internal import GRDB
+
+/// An `OrderStore` in a SQLite database file, through GRDB: WAL mode (readers never wait for a writer),
+/// foreign keys on, a schema with `CHECK`s for every order invariant, append-only named migrations.
+public final class SQLiteOrderStore: OrderStore {
+    /// The database file's path as given.
+    public let path: String
+    let pool: DatabasePool
+    let shopId = SQLiteSchema.defaultShopId
+
+    /// Opens the database file at `path`, creating it (and its schema) when it does not exist yet.
+    /// Throws a `StoreError` that names the file when it cannot be opened, is not a Clientele database,
+    /// or was written by a newer Clientele.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
+        config.label = "Clientele"
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw SQLiteOrderStore.openError(error, path: path)
+        }
+        do {
+            try prepareSchema()
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw SQLiteOrderStore.openError(error, path: path)
+        }
+    }
+
+    /// Checks that the file is a Clientele database this version understands, migrates it and makes
+    /// sure the shop row exists.
+    private func prepareSchema() throws {
+        let migrator = SQLiteSchema.migrator
+        let known = Set(migrator.migrations)
+        try pool.writeWithoutTransaction { db in
+            let applicationId = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            let hasTables = try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%')
+                """) ?? false
+            guard applicationId == SQLiteSchema.applicationId || (applicationId == 0 && !hasTables) else {
+                throw StoreError(.notAClienteleDatabase, "the database file \(path) is not a Clientele database")
+            }
+            if applicationId == SQLiteSchema.applicationId {
+                let applied = try migrator.appliedIdentifiers(db)
+                if let unknown = applied.subtracting(known).sorted().first {
+                    throw StoreError(.newerDatabase, """
+                        the database file \(path) was written by a newer Clientele (migration "\(unknown)" \
+                        is unknown to this version); upgrade Clientele to open it
+                        """)
+                }
+            }
+        }
+        try migrator.migrate(pool)
+        let defaults = ShopSettings()
+        let thresholds = try SQLiteOrderStore.encodeThresholds(defaults.thresholds)
+        let shopId = self.shopId
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO shop (id, name, time_zone, currency, locale, thresholds) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO NOTHING
+                """, arguments: [shopId, defaults.name, defaults.timeZone, defaults.currency, defaults.locale, thresholds])
+        }
+    }
+
+    // MARK: Settings
+
+    /// The shop's settings; the defaults the store was created with for a new store.
+    public func loadSettings() async throws -> ShopSettings {
+        try await run { [shopId] in try await self.pool.read { db in try SQLiteOrderStore.readSettings(db, shopId: shopId) } }
+    }
+
+    /// Replaces the shop's settings.
+    public func saveSettings(_ settings: ShopSettings) async throws {
+        let thresholds = try SQLiteOrderStore.encodeThresholds(settings.thresholds)
+        try await run { [shopId] in
+            try await self.pool.write { db in
+                try db.execute(sql: """
+                    UPDATE shop SET name = ?, time_zone = ?, currency = ?, locale = ?, thresholds = ? WHERE id = ?
+                    """, arguments: [settings.name, settings.timeZone, settings.currency, settings.locale,
+                                     thresholds, shopId])
+            }
+        }
+    }
+
+    static func readSettings(_ db: Database, shopId: Int64) throws -> ShopSettings {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT name, time_zone, currency, locale, thresholds FROM shop WHERE id = ?
+            """, arguments: [shopId]) else {
+            throw StoreError(.corruptData, "the database has no shop settings")
+        }
+        let thresholdsJSON: String = row["thresholds"]
+        let thresholds: ShopSettings.Thresholds
+        do {
+            thresholds = try JSONDecoder().decode(ShopSettings.Thresholds.self, from: Data(thresholdsJSON.utf8))
+        } catch {
+            throw StoreError(.corruptData, "the stored shop thresholds cannot be read", underlying: "\(error)")
+        }
+        return ShopSettings(name: row["name"], timeZone: row["time_zone"], currency: row["currency"],
+                            locale: row["locale"], thresholds: thresholds)
+    }
+
+    static func encodeThresholds(_ thresholds: ShopSettings.Thresholds) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            return String(decoding: try encoder.encode(thresholds), as: UTF8.self)
+        } catch {
+            throw StoreError(.invalidOrder, "the shop thresholds must be finite numbers", underlying: "\(error)")
+        }
+    }
+
+    // MARK: Orders
+
+    /// Inserts or replaces the given orders in one write transaction (see `OrderStore.replaceOrders`).
+    public func replaceOrders(_ orders: [Order]) async throws -> ReplaceSummary {
+        for order in orders { try StoreContent.validate(order) }
+        return try await run { [shopId] in
+            try await self.pool.writeWithoutTransaction { db in
+                try BulkWriter.replace(orders, in: db, shopId: shopId)
+            }
+        }
+    }
+
+    /// Calls `body` with every order in ascending id, inside one read transaction (a consistent view),
+    /// reading orders and lines through two cursors merged on the order id: memory stays flat.
+    public func scanOrders(_ body: (Order) throws -> Void) async throws {
+        // `body` is not Sendable, so the read runs synchronously on the calling task.
+        try runSync {
+            try pool.read { db in try OrderScanner.scan(db, shopId: shopId, body) }
+        }
+    }
+
+    /// Counts of orders, lines and distinct products.
+    public func counts() async throws -> StoreCounts {
+        try await run { [shopId] in
+            try await self.pool.read { db in
+                let row = try Row.fetchOne(db, sql: """
+                    SELECT (SELECT COUNT(*) FROM orders WHERE shop_id = ?1),
+                           (SELECT COUNT(*) FROM order_lines WHERE shop_id = ?1),
+                           (SELECT COUNT(*) FROM products WHERE shop_id = ?1)
+                    """, arguments: [shopId])!
+                return StoreCounts(orders: row[0], lines: row[1], products: row[2])
+            }
+        }
+    }
+
+    /// The content checksum (`StoreChecksum`) of settings and every order, from one read transaction.
+    public func contentChecksum() async throws -> String {
+        try await run { [shopId] in
+            try await self.pool.read { db in
+                var sum = StoreChecksum()
+                sum.add(try SQLiteOrderStore.readSettings(db, shopId: shopId))
+                try OrderScanner.scan(db, shopId: shopId) { sum.add($0) }
+                return sum.finalize()
+            }
+        }
+    }
+
+    // MARK: Errors
+
+    private func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            throw SQLiteOrderStore.storeError(error, path: path)
+        }
+    }
+
+    private func runSync<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw SQLiteOrderStore.storeError(error, path: path)
+        }
+    }
+
+    static func openError(_ error: any Error, path: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return StoreError(.notAClienteleDatabase, "the database file \(path) is not a Clientele database",
+                                  underlying: "\(error)")
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
+                return StoreError(.cannotOpen, """
+                    cannot open the database file \(path): check that its folder exists and is writable
+                    """, underlying: "\(error)")
+            default:
+                break
+            }
+        }
+        return StoreError(.cannotOpen, "cannot open the database file \(path)", underlying: "\(error)")
+    }
+
+    static func storeError(_ error: any Error, path: String) -> any Error {
+        switch error {
+        case let error as StoreError:
+            return error
+        case is CancellationError:
+            return error
+        case let error as SQLiteFailure:
+            return StoreError(.storageFailure, "the database file \(path) could not be written or read",
+                              underlying: error.message)
+        case let error as DatabaseError:
+            switch error.resultCode {
+            case .SQLITE_FULL:
+                return StoreError(.storageFailure, "the disk holding \(path) is full", underlying: "\(error)")
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return StoreError(.storageFailure, "the database file \(path) is busy: another process is writing to it",
+                                  underlying: "\(error)")
+            case .SQLITE_CORRUPT, .SQLITE_NOTADB:
+                return StoreError(.corruptData, "the database file \(path) is damaged", underlying: "\(error)")
+            case .SQLITE_READONLY, .SQLITE_PERM:
+                return StoreError(.storageFailure, "the database file \(path) is read-only", underlying: "\(error)")
+            default:
+                return StoreError(.storageFailure, "the database file \(path) could not be written or read",
+                                  underlying: "\(error)")
+            }
+        default:
+            return StoreError(.storageFailure, "the database file \(path) could not be written or read",
+                              underlying: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+internal import GRDB
+
+/// The database schema: append-only, named migrations. Never edit a registered migration; add a new one.
+enum SQLiteSchema {
+    /// `PRAGMA application_id` of a Clientele database ("Clnt").
+    static let applicationId: Int32 = 0x436C_6E74
+
+    /// The shop every order belongs to until several shops are supported.
+    static let defaultShopId: Int64 = 1
+
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-shops-orders-lines") { db in
+            try db.execute(sql: """
+                PRAGMA application_id = \(applicationId);
+
+                -- A shop and its settings. One row (id 1) for now.
+                CREATE TABLE shop (
+                    id INTEGER PRIMARY KEY CHECK (id >= 1),
+                    name TEXT NOT NULL,
+                    time_zone TEXT NOT NULL CHECK (time_zone <> ''),
+                    currency TEXT CHECK (currency IS NULL OR length(currency) = 3),
+                    locale TEXT NOT NULL,
+                    thresholds TEXT NOT NULL CHECK (json_valid(thresholds))
+                ) STRICT;
+
+                -- One row per order; amounts in minor units; placed_at in seconds since the Unix epoch.
+                CREATE TABLE orders (
+                    shop_id INTEGER NOT NULL REFERENCES shop(id),
+                    id TEXT NOT NULL CHECK (id <> ''),
+                    placed_at INTEGER NOT NULL,
+                    customer_id TEXT,
+                    email TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('placed', 'cancelled')),
+                    currency TEXT NOT NULL CHECK (length(currency) = 3),
+                    total INTEGER NOT NULL CHECK (total >= 0),
+                    refunded INTEGER NOT NULL CHECK (refunded >= 0 AND refunded <= total),
+                    shop_total INTEGER NOT NULL CHECK (shop_total >= 0),
+                    shop_refunded INTEGER NOT NULL CHECK (shop_refunded >= 0 AND shop_refunded <= shop_total),
+                    rate TEXT,
+                    country TEXT CHECK (country IS NULL OR length(country) = 2),
+                    PRIMARY KEY (shop_id, id)
+                ) STRICT, WITHOUT ROWID;
+
+                -- An order's lines, numbered from 0 in the order given. product_name is kept per line so
+                -- that every line reads back exactly as imported; products holds the latest name.
+                CREATE TABLE order_lines (
+                    shop_id INTEGER NOT NULL,
+                    order_id TEXT NOT NULL,
+                    line_no INTEGER NOT NULL CHECK (line_no >= 0),
+                    product_id TEXT NOT NULL CHECK (product_id <> ''),
+                    product_name TEXT NOT NULL,
+                    quantity INTEGER NOT NULL CHECK (quantity > 0),
+                    unit_price INTEGER NOT NULL,
+                    returned_quantity INTEGER NOT NULL CHECK (returned_quantity >= 0 AND returned_quantity <= quantity),
+                    PRIMARY KEY (shop_id, order_id, line_no),
+                    FOREIGN KEY (shop_id, order_id) REFERENCES orders(shop_id, id) ON DELETE CASCADE
+                ) STRICT, WITHOUT ROWID;
+
+                -- Every product some stored line refers to: its latest non-empty name and how many stored
+                -- lines refer to it (rows at zero are deleted in the same transaction).
+                CREATE TABLE products (
+                    shop_id INTEGER NOT NULL REFERENCES shop(id),
+                    id TEXT NOT NULL CHECK (id <> ''),
+                    name TEXT NOT NULL,
+                    line_count INTEGER NOT NULL CHECK (line_count >= 0),
+                    PRIMARY KEY (shop_id, id)
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }()
+}

@@ -1,0 +1,72 @@
+import ClienteleCore
+
+/// The reference `OrderStore`: everything in memory, lost when the process ends. Same contract as the
+/// database stores (ids compared by bytes, all-or-nothing batches, the same checksum for the same content).
+public actor InMemoryOrderStore: OrderStore {
+    private var settings: ShopSettings
+    private var orders: [ByteString: Order] = [:]
+
+    /// An empty store with the given settings (METRICS.md defaults unless told otherwise).
+    public init(settings: ShopSettings = ShopSettings()) {
+        self.settings = settings
+    }
+
+    /// The shop's settings.
+    public func loadSettings() -> ShopSettings { settings }
+
+    /// Replaces the shop's settings.
+    public func saveSettings(_ settings: ShopSettings) {
+        self.settings = settings
+    }
+
+    /// Inserts or replaces the orders, all or nothing (the whole batch is checked before anything changes).
+    public func replaceOrders(_ batch: [Order]) throws -> ReplaceSummary {
+        // Check the whole batch first: nothing changes unless every order is acceptable.
+        var seen = Set<ByteString>(minimumCapacity: batch.count)
+        for order in batch {
+            try StoreContent.validate(order)
+            guard seen.insert(ByteString(order.id)).inserted else { throw StoreContent.duplicateError(order.id) }
+        }
+        var summary = ReplaceSummary()
+        for order in batch {
+            let key = ByteString(order.id)
+            if let old = orders[key] {
+                if StoreContent.sameContent(old, order) {
+                    summary.unchanged += 1
+                    continue
+                }
+                summary.replaced += 1
+            } else {
+                summary.inserted += 1
+            }
+            orders[key] = order
+        }
+        return summary
+    }
+
+    /// Calls `body` with every order in ascending id (by bytes).
+    public nonisolated func scanOrders(_ body: (Order) throws -> Void) async throws {
+        // A consistent copy taken on the actor; `body` runs outside it.
+        for order in await sortedOrders() { try body(order) }
+    }
+
+    /// Counts of orders, lines and distinct product ids.
+    public func counts() -> StoreCounts {
+        var products = Set<ByteString>()
+        var lines = 0
+        for order in orders.values {
+            lines += order.lines.count
+            for line in order.lines { products.insert(ByteString(line.productId)) }
+        }
+        return StoreCounts(orders: orders.count, lines: lines, products: products.count)
+    }
+
+    /// The `StoreChecksum` of settings and orders.
+    public func contentChecksum() -> String {
+        StoreChecksum.checksum(settings: settings, orders: sortedOrders())
+    }
+
+    private func sortedOrders() -> [Order] {
+        orders.values.sorted { StoreContent.precedes($0.id, $1.id) }
+    }
+}

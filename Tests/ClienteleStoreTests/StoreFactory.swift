@@ -1,0 +1,64 @@
+import ClienteleCore
+import ClienteleStore
+import ClienteleSQLite
+import Foundation
+import Testing
+
+/// Scratch space one test owns: a fresh directory and a unique name (for a database schema, say).
+struct TestScratch: Sendable {
+    let directory: URL
+    let uniqueName: String
+
+    init() throws {
+        uniqueName = "clientele_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(uniqueName, isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+
+    func remove() { try? FileManager.default.removeItem(at: directory) }
+}
+
+/// One implementation under the store contract: how to open a fresh store (and reopen the same one) in a
+/// test's scratch space, and how to clean up after it. Add a backend by adding a factory to `all`.
+struct StoreFactory: Sendable, CustomTestStringConvertible {
+    let name: String
+    /// Opens the store that belongs to `scratch`: a new, empty one the first time.
+    let open: @Sendable (TestScratch) async throws -> any OrderStore
+    /// Releases what `open` created outside the scratch directory (a database schema, say).
+    var destroy: @Sendable (TestScratch) async -> Void = { _ in }
+
+    var testDescription: String { name }
+
+    static let inMemory = StoreFactory(name: "in-memory") { _ in InMemoryOrderStore() }
+    static let sqlite = StoreFactory(name: "SQLite file") { scratch in
+        try SQLiteOrderStore(path: scratch.path("clientele.sqlite"))
+    }
+
+    /// Every implementation the contract runs against.
+    static let all: [StoreFactory] = [.inMemory, .sqlite]
+}
+
+/// Runs `body` with a fresh store from `factory`, in its own scratch space, and cleans up afterwards.
+func withStore(_ factory: StoreFactory, _ body: (any OrderStore) async throws -> Void) async throws {
+    let scratch = try TestScratch()
+    do {
+        try await body(try await factory.open(scratch))
+        await factory.destroy(scratch)
+        scratch.remove()
+    } catch {
+        await factory.destroy(scratch)
+        scratch.remove()
+        throw error
+    }
+}
+
+extension OrderStore {
+    /// Every stored order, in scan order.
+    func allOrders() async throws -> [Order] {
+        var orders: [Order] = []
+        try await scanOrders { orders.append($0) }
+        return orders
+    }
+}
