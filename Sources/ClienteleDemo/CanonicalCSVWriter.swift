@@ -22,28 +22,30 @@ public struct CanonicalCSVWriter: Sendable {
 
     /// Appends the rows of one order (no header) to `buffer`.
     public func append(_ order: Order, to buffer: inout [UInt8]) {
-        // Order-level fields once, then copied before each line.
-        var head: [UInt8] = []
-        head.reserveCapacity(160)
-        CanonicalCSVWriter.appendField(order.id, to: &head)
-        head.append(44)
-        appendTimestamp(order.placedAt.seconds, to: &head)
-        head.append(44)
-        if let c = order.customerId { CanonicalCSVWriter.appendField(c, to: &head) }
-        head.append(44)
-        if let e = order.email { CanonicalCSVWriter.appendField(e, to: &head) }
-        head.append(44)
-        head.append(contentsOf: order.status == .cancelled ? CanonicalCSVWriter.cancelled : CanonicalCSVWriter.placed)
-        head.append(44)
-        head.append(contentsOf: order.currency.code.utf8)
-        head.append(44)
+        // The order-level fields are written once, then copied byte by byte before each further line.
+        let headStart = buffer.count
+        CanonicalCSVWriter.appendField(order.id, to: &buffer)
+        buffer.append(44)
+        appendTimestamp(order.placedAt.seconds, to: &buffer)
+        buffer.append(44)
+        if let c = order.customerId { CanonicalCSVWriter.appendField(c, to: &buffer) }
+        buffer.append(44)
+        if let e = order.email { CanonicalCSVWriter.appendField(e, to: &buffer) }
+        buffer.append(44)
+        buffer.append(contentsOf: order.status == .cancelled ? CanonicalCSVWriter.cancelled : CanonicalCSVWriter.placed)
+        buffer.append(44)
+        CanonicalCSVWriter.appendField(order.currency.code, to: &buffer)
+        buffer.append(44)
         let digits = order.currency.minorDigits
-        CanonicalCSVWriter.appendDecimal(order.total, digits: digits, to: &head)
-        head.append(44)
-        CanonicalCSVWriter.appendDecimal(order.refunded, digits: digits, to: &head)
-        head.append(44)
-        for line in order.lines {
-            buffer.append(contentsOf: head)
+        CanonicalCSVWriter.appendDecimal(order.total, digits: digits, to: &buffer)
+        buffer.append(44)
+        CanonicalCSVWriter.appendDecimal(order.refunded, digits: digits, to: &buffer)
+        buffer.append(44)
+        let headEnd = buffer.count
+        for (k, line) in order.lines.enumerated() {
+            if k > 0 {
+                for i in headStart..<headEnd { buffer.append(buffer[i]) }
+            }
             CanonicalCSVWriter.appendField(line.productId, to: &buffer)
             buffer.append(44)
             CanonicalCSVWriter.appendField(line.productName, to: &buffer)
@@ -57,6 +59,8 @@ public struct CanonicalCSVWriter: Sendable {
             if let country = order.country { CanonicalCSVWriter.appendField(country, to: &buffer) }
             buffer.append(10)
         }
+        // An order without lines has no row.
+        if order.lines.isEmpty { buffer.removeSubrange(headStart...) }
     }
 
     /// The whole CSV text (header included) of a few orders; for tests and small exports.
@@ -112,13 +116,30 @@ public struct CanonicalCSVWriter: Sendable {
 
     /// Appends a text field, quoted (RFC 4180) when it holds a comma, a quote or a line break.
     static func appendField(_ field: String, to buffer: inout [UInt8]) {
-        let utf8 = field.utf8
-        if !utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) {
-            buffer.append(contentsOf: utf8)
+        let done: Bool? = field.utf8.withContiguousStorageIfAvailable { bytes in
+            appendField(bytes, to: &buffer)
+            return true
+        }
+        if done == nil { appendField(Array(field.utf8), to: &buffer) }
+    }
+
+    private static func appendField(_ bytes: [UInt8], to buffer: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { appendField($0, to: &buffer) }
+    }
+
+    @inline(__always)
+    private static func appendField(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+        var plain = true
+        for byte in bytes where byte == 44 || byte == 34 || byte == 10 || byte == 13 {
+            plain = false
+            break
+        }
+        if plain {
+            buffer.append(contentsOf: bytes)
             return
         }
         buffer.append(34)
-        for byte in utf8 {
+        for byte in bytes {
             if byte == 34 { buffer.append(34) }
             buffer.append(byte)
         }

@@ -102,7 +102,7 @@ struct CustomerTraits {
         let jitter1 = 0.7 + 0.6 * unit(2), jitter2 = 0.6 + 0.8 * unit(3)
         consumable = -1
         switch s {
-        case ..<0.47:
+        case ..<0.44:
             segment = .oneOff; dropout = 1; meanGap = 0
         case ..<0.81:
             segment = .occasional; dropout = min(1, 0.45 * jitter1); meanGap = 130 * jitter2
