@@ -90,12 +90,12 @@ extension ShopSnapshot {
             month.append(cachedMonth)
             offset.append(Int32(clamping: off))
 
-            if let key = order.customerKey {
+            if let key = Self.customerKey(order) {
                 customer.append(Self.intern(key, &customerIndex, &customerKeys))
             } else {
                 customer.append(-1)
             }
-            if let e = CustomerIdentity.normalisedEmail(order.email) {
+            if let e = Self.normalisedEmail(order.email) {
                 email.append(Self.intern(e, &emailIndex, &emails))
             } else {
                 email.append(-1)
@@ -133,6 +133,36 @@ extension ShopSnapshot {
             }
             precondition(lineProduct.count <= Int(UInt32.max), "more than 4 billion order lines")
             lineEnd.append(UInt32(truncatingIfNeeded: lineProduct.count))
+        }
+
+        /// `Order.customerKey`, skipping the trimming and lower-casing work for text that needs none.
+        @inline(__always)
+        static func customerKey(_ order: Order) -> String? {
+            if let id = order.customerId, isTrimmed(id) { return id }
+            if order.customerId == nil || order.customerId!.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                if let e = order.email, isTrimmed(e), isLowerASCII(e) { return e }
+            }
+            return order.customerKey
+        }
+
+        /// `CustomerIdentity.normalisedEmail`, skipping the work for text that needs none.
+        @inline(__always)
+        static func normalisedEmail(_ email: String?) -> String? {
+            if let e = email, isTrimmed(e), isLowerASCII(e) { return e }
+            return CustomerIdentity.normalisedEmail(email)
+        }
+
+        /// Non-empty, and neither end is a space, a tab or (possibly) part of a no-break space.
+        @inline(__always)
+        static func isTrimmed(_ s: String) -> Bool {
+            guard let first = s.utf8.first, let last = s.utf8.last else { return false }
+            return first != 0x20 && first != 0x09 && first != 0xC2 && last != 0x20 && last != 0x09 && last != 0xA0
+        }
+
+        /// ASCII without upper-case letters (lower-casing would not change it).
+        @inline(__always)
+        static func isLowerASCII(_ s: String) -> Bool {
+            s.utf8.allSatisfy { $0 < 0x80 && ($0 < 0x41 || $0 > 0x5A) }
         }
 
         static func intern(_ s: String, _ index: inout [ExactKey: Int32], _ table: inout StringTable) -> Int32 {

@@ -90,13 +90,19 @@ struct ExactKey: Hashable {
     init(_ string: String) { self.string = string }
 
     static func == (a: ExactKey, b: ExactKey) -> Bool {
-        var x = a.string, y = b.string
-        guard x.utf8.count == y.utf8.count else { return false }
-        return x.withUTF8 { p in y.withUTF8 { q in p.elementsEqual(q) } }
+        guard a.string.utf8.count == b.string.utf8.count else { return false }
+        if let r = a.string.utf8.withContiguousStorageIfAvailable({ p in
+            b.string.utf8.withContiguousStorageIfAvailable { q in p.elementsEqual(q) }
+        }), let equal = r {
+            return equal
+        }
+        return a.string.utf8.elementsEqual(b.string.utf8)
     }
 
     func hash(into hasher: inout Hasher) {
-        var s = string
-        s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if string.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            var s = string
+            s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 }
