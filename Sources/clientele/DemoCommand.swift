@@ -1,0 +1,87 @@
+import ArgumentParser
+import ClienteleCore
+import ClienteleDemo
+import ClienteleSQLite
+import ClienteleStore
+import Foundation
+
+/// `clientele demo`: generates a realistic demo shop and shows what Clientele makes of it.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Generate a realistic demo shop into a database (and optionally a canonical CSV), then show its customer statistics.",
+        discussion: """
+        Examples:
+          clientele demo                                   # demo.sqlite, a few thousand customers over three years
+          clientele demo --db big.sqlite --orders 1000000 --seed 7
+          clientele demo --orders 100000 --csv orders.csv  # also write the canonical CSV (and orders.rates.csv)
+        """
+    )
+
+    @Option(help: ArgumentHelp("The database file to create.", valueName: "PATH")) var db: String = "demo.sqlite"
+    @Option(help: ArgumentHelp("How many orders to generate.", valueName: "N")) var orders: Int = DemoShop.defaultOrderCount
+    @Option(help: ArgumentHelp("The random seed: the same seed and end date give the same shop.", valueName: "S")) var seed: UInt64 = DemoShop.defaultSeed
+    @Option(name: .customLong("end-date"), help: ArgumentHelp("The last day of the shop's history. Default: today.", valueName: "YYYY-MM-DD")) var endDate: String?
+    @Option(help: ArgumentHelp("Also write the orders as a canonical order-lines CSV here (rates beside it as NAME.rates.csv).", valueName: "PATH")) var csv: String?
+    @Flag(name: .customLong("no-db"), help: "Only write the CSV (with --csv); create no database.") var noDB = false
+    @Flag(name: .customLong("quiet"), help: "Print only the summary, not the customer statistics.") var quiet = false
+
+    func validate() throws {
+        if orders < 1 || orders > 100_000_000 { throw ValidationError("--orders must be between 1 and 100000000.") }
+        if let endDate, ShopDate(iso: endDate) == nil { throw ValidationError("--end-date \"\(endDate)\" is not a date: write it as YYYY-MM-DD.") }
+        if noDB && csv == nil { throw ValidationError("--no-db needs --csv PATH: otherwise nothing would be written.") }
+    }
+
+    func run() async throws {
+        let calendar = ShopCalendar(identifier: "Europe/Copenhagen")!
+        let end = endDate.flatMap { ShopDate(iso: $0) } ?? calendar.date(of: Instant(seconds: Int64(Date().timeIntervalSince1970)))
+        let shop = DemoShop(endDate: end, orderCount: orders, seed: seed)
+
+        var store: SQLiteOrderStore? = nil
+        if !noDB {
+            if FileManager.default.fileExists(atPath: db) {
+                let existing = try SQLiteOrderStore(path: db)
+                let settings = try await existing.loadSettings()
+                let count = try await existing.counts().orders
+                guard count == 0 || settings.name == shop.name else {
+                    throw CLIError("\(db) already holds the orders of \"\(settings.name)\". Choose another file with --db PATH; the demo only replaces an earlier demo shop.")
+                }
+            }
+            for suffix in ["", "-wal", "-shm", ".snapshot"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+            store = try SQLiteOrderStore(path: db)
+            try await store!.saveSettings(shop.settings)
+        }
+        let batchSize = 50_000
+        var batch: [Order] = []
+        batch.reserveCapacity(batchSize)
+        var pending: [[Order]] = []
+        let collect: (Order) -> Void = { order in
+            guard store != nil else { return }
+            batch.append(order)
+            if batch.count == batchSize { pending.append(batch); batch.removeAll(keepingCapacity: true) }
+        }
+        let summary: DemoSummary
+        if let csv {
+            summary = try CanonicalCSVWriter(calendar: shop.calendar).write(toPath: csv) { emit in
+                try shop.generate { order in try emit(order); collect(order) }
+            }
+        } else {
+            summary = shop.generate(collect)
+        }
+        if !batch.isEmpty { pending.append(batch) }
+        if let store {
+            for b in pending { _ = try await store.replaceOrders(b) }
+        }
+        print("Demo shop \"\(shop.name)\" (\(shop.timeZone), \(shop.currency.code))")
+        print(summary.description)
+        if let csv {
+            let ratesPath = Self.ratesPath(forCSV: csv)
+            try CanonicalCSVWriter.writeRateTable(shop.exchangeRates, toPath: ratesPath)
+            print("Wrote \(csv) and its rate table \(ratesPath).")
+        }
+    }
+
+    static func ratesPath(forCSV csv: String) -> String {
+        (csv.hasSuffix(".csv") ? String(csv.dropLast(4)) : csv) + ".rates.csv"
+    }
+}
