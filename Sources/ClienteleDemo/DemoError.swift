@@ -2,6 +2,7 @@
 public struct DemoError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
     public struct Code: Hashable, Sendable, RawRepresentable {
+        /// The code's name.
         public var rawValue: String
         /// A code with the given name.
         public init(rawValue: String) { self.rawValue = rawValue }
