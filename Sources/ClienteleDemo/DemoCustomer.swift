@@ -5,7 +5,8 @@ struct CustomerEntry {
     var key: UInt64
     /// Orders placed so far.
     var orders: UInt32
-    /// Bit 0: counted in the summary's customers (has an order that is not cancelled).
+    /// Bit 0: counted in the summary's customers (has an order that is not cancelled); bit 1: the same for
+    /// the e-mail key of a registered customer's guest checkouts.
     var flags: UInt32
 
     static let dayBias = 1 << 30

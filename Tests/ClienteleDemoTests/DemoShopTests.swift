@@ -217,6 +217,11 @@ import Testing
         var spellings: [String: Set<String>] = [:]
         for o in orders where o.customerId == nil { if let e = o.email { spellings[o.customerKey!, default: []].insert(e) } }
         #expect(spellings.values.contains { $0.count > 1 })
+        // A registered customer's guest checkout: the same e-mail without the customer id (another customer
+        // by the identity rule).
+        let registeredEmails = Set(orders.filter { $0.customerId != nil }.compactMap { CustomerIdentity.normalisedEmail($0.email) })
+        let guestCheckouts = orders.filter { $0.customerId == nil && registeredEmails.contains(CustomerIdentity.normalisedEmail($0.email) ?? "") }
+        #expect(guestCheckouts.count >= 20, "\(guestCheckouts.count)")
         // Discounted orders exist (total below the lines' sum).
         #expect(orders.contains { o in o.total < o.lines.reduce(0) { $0 + $1.quantity * $1.unitPrice } })
     }
