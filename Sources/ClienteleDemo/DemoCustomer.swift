@@ -122,8 +122,8 @@ struct CustomerTraits {
         isGuest = unit(5) < 0.12
         let place = unit(6)
         country = place < 0.93 ? 0 : (place < 0.96 ? 1 : (place < 0.98 ? 2 : 3))
-        // Half of the foreign customers pay in their own currency.
-        currency = country == 0 || unit(7) < 0.5 ? 0 : [0, 2, 3, 1][country]
+        // 40 % of the foreign customers pay in their own currency.
+        currency = country == 0 || unit(7) < 0.6 ? 0 : [0, 2, 3, 1][country]
         let f = field(8)
         firstName = Int(f % 1_000)
         lastName = Int((f >> 10) % 1_000)
