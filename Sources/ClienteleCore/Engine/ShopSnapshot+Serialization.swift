@@ -19,8 +19,14 @@ extension ShopSnapshot {
 
     /// The snapshot as bytes, versioned and checksummed, for writing beside the database.
     public func serialized() -> [UInt8] {
+        let version = Array(sourceVersion.utf8)
+        let paddedVersion = version + [UInt8](repeating: 0, count: Writer.padding(version.count))
+        let payloadStart = Self.headerSize + paddedVersion.count
         var w = Writer()
-        w.reserve(byteCount + 64 * 32)
+        w.reserve(payloadStart + byteCount + 64 * 32)
+        // The header is patched in once the payload and its checksum are known.
+        w.bytes += [UInt8](repeating: 0, count: Self.headerSize)
+        w.bytes += paddedVersion
         w.string(timeZone)
         w.string(currencyCode)
         w.u64(UInt64(identifiedOrderCount))
@@ -31,21 +37,20 @@ extension ShopSnapshot {
         w.array(customerOrderStart); w.table(customerKeys)
         w.table(emails); w.table(productIds); w.table(productNames); w.table(countries); w.table(currencies)
         w.array(cancelledOrderDay)
-        let payload = w.bytes
+        var bytes = w.bytes
+        let payloadChecksum = bytes.withUnsafeBytes { XXHash64.hash(UnsafeRawBufferPointer(rebasing: $0[payloadStart...])) }
 
-        let version = Array(sourceVersion.utf8)
         var header = [UInt8]()
-        header.reserveCapacity(Self.headerSize + version.count + 8)
+        header.reserveCapacity(Self.headerSize)
         header += Self.magic
         Writer.put(Self.formatVersion, into: &header)
         Writer.put(UInt32(truncatingIfNeeded: version.count), into: &header)
         Writer.put(UInt32(0), into: &header)
-        Writer.put(UInt64(payload.count), into: &header)
-        Writer.put(XXHash64.hash(payload), into: &header)
-        let paddedVersion = version + [UInt8](repeating: 0, count: Writer.padding(version.count))
+        Writer.put(UInt64(bytes.count - payloadStart), into: &header)
+        Writer.put(payloadChecksum, into: &header)
         Writer.put(XXHash64.hash(header + paddedVersion), into: &header)
-        header += paddedVersion
-        return header + payload
+        bytes.replaceSubrange(0..<Self.headerSize, with: header)
+        return bytes
     }
 
     /// The source version recorded in a serialized snapshot, reading only its header (to decide cheaply

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A column of strings stored as one UTF-8 byte buffer plus offsets: no per-string allocation, and it
 /// serialises as two flat arrays (STYLE.md, "The engine").
 public struct StringTable: Sendable, Equatable {
@@ -92,7 +94,9 @@ struct ExactKey: Hashable {
     static func == (a: ExactKey, b: ExactKey) -> Bool {
         guard a.string.utf8.count == b.string.utf8.count else { return false }
         if let r = a.string.utf8.withContiguousStorageIfAvailable({ p in
-            b.string.utf8.withContiguousStorageIfAvailable { q in p.elementsEqual(q) }
+            b.string.utf8.withContiguousStorageIfAvailable { q in
+                p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0
+            }
         }), let equal = r {
             return equal
         }

@@ -1,7 +1,10 @@
 /// The traffic-light colour of a figure (METRICS.md, "Customer statistics page" and "Colours").
 public enum Colour: String, Sendable, Hashable, CaseIterable {
+    /// Good: at or above the green threshold.
     case green
+    /// Between the thresholds.
     case yellow
+    /// Poor: below the lower threshold.
     case red
 
     /// The repeat rate's colour: green at or above `green`, yellow at or above `yellow`, else red.

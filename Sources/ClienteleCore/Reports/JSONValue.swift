@@ -1,13 +1,19 @@
 /// A JSON value whose object keys keep their order and whose nulls are written, never dropped (reports
 /// promise a fixed shape).
 public indirect enum JSONValue: Sendable, Equatable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A whole number.
     case int(Int)
-    /// A number; non-finite values are written as `null`.
+    /// A number written with enough digits to round-trip; non-finite values are written as `null`.
     case double(Double)
+    /// A string, escaped on output.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object whose members keep their order.
     case object([(String, JSONValue)])
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool {
