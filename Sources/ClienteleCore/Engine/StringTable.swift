@@ -1,5 +1,3 @@
-import Foundation
-
 /// A column of strings stored as one UTF-8 byte buffer plus offsets: no per-string allocation, and it
 /// serialises as two flat arrays (STYLE.md, "The engine").
 public struct StringTable: Sendable, Equatable {
@@ -95,7 +93,9 @@ struct ExactKey: Hashable {
         guard a.string.utf8.count == b.string.utf8.count else { return false }
         if let r = a.string.utf8.withContiguousStorageIfAvailable({ p in
             b.string.utf8.withContiguousStorageIfAvailable { q in
-                p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0
+                var i = 0
+                while i < p.count { if p[i] != q[i] { return false }; i += 1 }
+                return true
             }
         }), let equal = r {
             return equal
