@@ -1,0 +1,194 @@
+import ClienteleCore
+
+/// The columns of the canonical order-lines CSV (IMPORT.md).
+enum CanonicalColumns {
+    /// Columns that must be present.
+    static let required = ["order_id", "placed_at", "status", "currency", "order_total", "product_id", "quantity", "unit_price"]
+    /// Columns that may be present.
+    static let optional = ["customer_id", "email", "refunded", "product_name", "returned_quantity", "country"]
+}
+
+extension OrderFileParser {
+    /// Reads the canonical order-lines format: one row per line, order-level fields repeated on every line
+    /// and required to agree. Money fields follow `FieldParsers.decimal` (a `,` decimal separator is accepted
+    /// in files separated by `;` or tab).
+    mutating func parseCanonical(_ scanner: inout CSVScanner, header: [String], columns: ColumnMap, totalBytes: Int) -> FileOrders? {
+        guard requireColumns(CanonicalColumns.required, display: CanonicalColumns.required, in: columns) else { return nil }
+        let known = Set(CanonicalColumns.required + CanonicalColumns.optional)
+        let unknown = header.filter { !known.contains($0.lowercased()) }
+
+        let cOrderId = columns["order_id"], cPlaced = columns["placed_at"], cCustomer = columns["customer_id"]
+        let cEmail = columns["email"], cStatus = columns["status"], cCurrency = columns["currency"]
+        let cTotal = columns["order_total"], cRefunded = columns["refunded"], cProduct = columns["product_id"]
+        let cName = columns["product_name"], cQuantity = columns["quantity"], cPrice = columns["unit_price"]
+        let cReturned = columns["returned_quantity"], cCountry = columns["country"]
+        let headerCount = header.count
+
+        // About 90 bytes per line in typical files; orders have ~1.6 lines.
+        let estimatedLines = max(16, totalBytes / 90)
+        var orders: [Order] = []
+        orders.reserveCapacity(estimatedLines * 2 / 3)
+        var metas: [OrderMeta] = []
+        metas.reserveCapacity(estimatedLines * 2 / 3)
+        var orderIds = ByteInterner(capacity: estimatedLines * 2 / 3)
+        var lineCount = 0
+        var dataRows = 0
+        var lastReported = 0
+
+        while scanner.nextRecord() {
+            reportProgress(scanner, lastReported: &lastReported)
+            guard acceptRecord(scanner, headerCount: headerCount) else {
+                if case .unterminatedQuote = scanner.problem { break }
+                if scanner.problem != nil || scanner.fieldCount != 1 || !scanner.field(0).trimmed().isEmpty { dataRows += 1 }
+                continue
+            }
+            let idBytes = scanner.field(cOrderId).trimmed()
+            if idBytes.isEmpty {
+                if isBlankRecord(scanner) { continue }
+                dataRows += 1
+                fail(.emptyField, column: "order_id", "order_id is empty")
+                continue
+            }
+            dataRows += 1
+
+            // Order-level fields.
+            var bad = false
+            let placed = readTimestamp(scanner.field(cPlaced).trimmed(), column: "placed_at")
+            if placed == nil { bad = true }
+            var status = OrderStatus.placed
+            let statusBytes = scanner.field(cStatus).trimmed()
+            if statusBytes.equalsLowercase("placed") {
+                status = .placed
+            } else if statusBytes.equalsLowercase("cancelled") || statusBytes.equalsLowercase("canceled") {
+                status = .cancelled
+            } else {
+                bad = true
+                if statusBytes.isEmpty {
+                    fail(.emptyField, column: "status", "status is empty")
+                } else {
+                    let s = statusBytes.string
+                    fail(.invalidStatus, column: "status", value: s, "status \(quoted(s)) is not placed or cancelled")
+                }
+            }
+            let currencyBytes = scanner.field(cCurrency).trimmed()
+            let currency = readCurrency(currencyBytes, column: "currency")
+            var total: Int64? = nil
+            var refunded: Int64? = nil
+            let totalText = scanner.field(cTotal).trimmed()
+            let refundedBytes = scanner.field(cRefunded).trimmed()
+            if let currency {
+                total = readAmount(totalText, column: "order_total", currency: currency, required: true)
+                refunded = readAmount(refundedBytes, column: "refunded", currency: currency, required: false)
+                if let t = total, let r = refunded, r > t {
+                    fail(.invalidAmount, column: "refunded", value: refundedBytes.string,
+                         "refunded \(quoted(refundedBytes.string)) is more than order_total \(quoted(totalText.string))")
+                    refunded = nil
+                }
+            }
+            if currency == nil || total == nil || refunded == nil { bad = true }
+            let customerId = OrderFileParser.internOptional(scanner.field(cCustomer).trimmed(), &customerIds)
+            let email = OrderFileParser.internOptional(scanner.field(cEmail).trimmed(), &emails)
+            let countryBytes = scanner.field(cCountry).trimmed()
+            let country = readCountry(countryBytes, column: "country")
+            if country == nil { bad = true }
+
+            let (orderIndex32, isNew) = orderIds.lookupOrInsert(idBytes)
+            let orderIndex = Int(orderIndex32)
+            if isNew {
+                let c = currency ?? Currency(code: "EUR")!
+                orders.append(Order(id: orderIds[orderIndex32], placedAt: Instant(seconds: placed?.0 ?? 0),
+                                    customerId: customerId < 0 ? nil : customerIds[customerId],
+                                    email: email < 0 ? nil : emails[email],
+                                    status: status, currency: c, total: total ?? 0, refunded: refunded ?? 0,
+                                    country: country ?? nil, lines: []))
+                metas.append(OrderMeta(firstLine: Int32(truncatingIfNeeded: line), offset: placed?.1 ?? 0,
+                                       customerId: customerId, email: email, poisoned: bad,
+                                       currencyKnown: currency != nil))
+            } else if !bad && !metas[orderIndex].poisoned {
+                let meta = metas[orderIndex]
+                let first = orders[orderIndex]
+                let id = first.id
+                let firstLine = Int(meta.firstLine)
+                if let placed, placed.0 != first.placedAt.seconds {
+                    disagree("placed_at", scanner.field(cPlaced).trimmed().string, id, firstLine,
+                             first.placedAt.iso8601(offsetSeconds: Int(meta.offset)))
+                }
+                if customerId != meta.customerId {
+                    disagree("customer_id", scanner.field(cCustomer).trimmed().string, id, firstLine, first.customerId ?? "")
+                }
+                if email != meta.email && !sameEmail(email, meta.email) {
+                    disagree("email", scanner.field(cEmail).trimmed().string, id, firstLine, first.email ?? "")
+                }
+                if status != first.status {
+                    disagree("status", statusBytes.string, id, firstLine, first.status.rawValue)
+                }
+                if let currency, currency != first.currency {
+                    disagree("currency", currencyBytes.string, id, firstLine, first.currency.code)
+                } else {
+                    let digits = first.currency.minorDigits
+                    if let total, total != first.total {
+                        disagree("order_total", totalText.string, id, firstLine, Money.decimalString(first.total, digits: digits))
+                    }
+                    if let refunded, refunded != first.refunded {
+                        disagree("refunded", refundedBytes.string, id, firstLine, Money.decimalString(first.refunded, digits: digits))
+                    }
+                }
+                if let country, country != first.country {
+                    disagree("country", countryBytes.string, id, firstLine, first.country ?? "")
+                }
+            }
+
+            // Line-level fields.
+            let lineCurrency = currency ?? (metas[orderIndex].currencyKnown ? orders[orderIndex].currency : nil)
+            let productBytes = scanner.field(cProduct).trimmed()
+            var product: Int32 = -1
+            if productBytes.isEmpty {
+                fail(.emptyField, column: "product_id", "product_id is empty")
+            } else {
+                product = products.intern(productBytes)
+            }
+            let quantity = readQuantity(scanner.field(cQuantity).trimmed(), column: "quantity", minimum: 1, required: true)
+            let returnedBytes = scanner.field(cReturned).trimmed()
+            var returned = readQuantity(returnedBytes, column: "returned_quantity", minimum: 0, required: false)
+            if let q = quantity, let r = returned, r > q {
+                fail(.invalidQuantity, column: "returned_quantity", value: returnedBytes.string,
+                     "returned_quantity \(quoted(returnedBytes.string)) is more than quantity \(quoted(scanner.field(cQuantity).trimmed().string))")
+                returned = nil
+            }
+            var price: Int64? = nil
+            if let lineCurrency {
+                price = readAmount(scanner.field(cPrice).trimmed(), column: "unit_price", currency: lineCurrency, required: true)
+            }
+            let nameBytes = scanner.field(cName).trimmed()
+            let name = nameBytes.isEmpty ? "" : productNames.string(nameBytes)
+            if product >= 0, let quantity, let returned, let price {
+                orders[orderIndex].lines.append(OrderLine(productId: products[product], productName: name, quantity: quantity,
+                                                          unitPrice: price, returnedQuantity: returned))
+                lineCount += 1
+            }
+        }
+        if dataRows == 0 {
+            failFile(.noOrders, "no orders: the file has a header but no data rows")
+            return nil
+        }
+        if metas.contains(where: { !$0.currencyKnown }) {
+            // Orders whose currency could not be read were reported; keep them out of the currency checks.
+            var kept: [Order] = []
+            for (order, meta) in zip(orders, metas) where meta.currencyKnown { kept.append(order) }
+            orders = kept
+        }
+        return FileOrders(format: .canonical, orders: orders, lines: lineCount, unknownColumns: unknown)
+    }
+
+    /// Whether two interned e-mails differ only in ASCII case.
+    private func sameEmail(_ a: Int32, _ b: Int32) -> Bool {
+        guard a >= 0 && b >= 0 else { return false }
+        return emails[a].lowercased() == emails[b].lowercased()
+    }
+
+    /// Reports an order-level field that differs from the order's first line.
+    private mutating func disagree(_ column: String, _ value: String, _ orderId: String, _ firstLine: Int, _ firstValue: String) {
+        fail(.disagreement, column: column, value: value,
+             "\(column) \(quoted(value)) of order \(orderId) disagrees with line \(firstLine) (\(quoted(firstValue)))")
+    }
+}

@@ -1,0 +1,308 @@
+import ClienteleCore
+
+/// What one file yielded.
+struct FileOrders {
+    var format: ImportFormat
+    var orders: [Order]
+    var lines: Int
+    var unknownColumns: [String]
+}
+
+/// Per-order bookkeeping while a file is read.
+struct OrderMeta {
+    /// Line of the order's first row.
+    var firstLine: Int32
+    /// The UTC offset written in the first row's timestamp, in seconds.
+    var offset: Int32
+    /// Interned trimmed customer id, or -1.
+    var customerId: Int32
+    /// Interned trimmed e-mail, or -1.
+    var email: Int32
+    /// The first row had an error in an order-level field: skip agreement checks.
+    var poisoned: Bool
+    /// The first row's currency was valid.
+    var currencyKnown: Bool
+}
+
+/// Reads order files of every supported format, sharing interned strings and the error log across a run.
+struct OrderFileParser {
+    var errors = ErrorLog()
+    var products = ByteInterner(capacity: 4096)
+    var productNames = ByteInterner(capacity: 4096)
+    var emails = ByteInterner(capacity: 1 << 16)
+    var customerIds = ByteInterner(capacity: 1 << 16)
+    private var currencyCache: [(key: UInt32, currency: Currency?)] = []
+    let options: ImportOptions
+    /// Bytes of all files, for progress.
+    var totalBytes = 0
+    /// Bytes of the files already finished, for progress.
+    var doneBytes = 0
+
+    // Per file.
+    var file = ""
+    var decimalComma = false
+    var line = 0
+
+    init(options: ImportOptions) {
+        self.options = options
+    }
+
+    // MARK: Errors
+
+    /// Adds an error at the current line.
+    mutating func fail(_ code: ImportError.Code, column: String? = nil, value: String? = nil, _ message: String) {
+        errors.add(ImportError(code, file: file, line: line, column: column, value: value, message: message))
+    }
+
+    /// Adds an error without a line.
+    mutating func failFile(_ code: ImportError.Code, line: Int? = nil, _ message: String) {
+        errors.add(ImportError(code, file: file, line: line, message: message))
+    }
+
+    // MARK: Files
+
+    /// Reads one file (already in UTF-8 or the chosen encoding); `nil` when it cannot be read at all.
+    mutating func parse(name: String, bytes: inout [UInt8]) -> FileOrders? {
+        file = name
+        line = 1
+        let inputCount = bytes.count
+        if options.encoding == .windows1252 {
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+                failFile(.invalidUTF8, line: 1, "the file starts with a UTF-8 byte order mark, so it is UTF-8, not windows-1252: import it without --encoding windows-1252")
+                return nil
+            }
+            bytes = Windows1252.transcode(bytes)
+        }
+        let count = bytes.count
+        let result = bytes.withUnsafeMutableBufferPointer { buf -> FileOrders? in
+            guard let base = buf.baseAddress else { return nil }
+            return parseBuffer(base, count: count)
+        }
+        doneBytes += inputCount
+        options.progress?(doneBytes, totalBytes)
+        return result
+    }
+
+    private mutating func parseBuffer(_ base: UnsafeMutablePointer<UInt8>, count: Int) -> FileOrders? {
+        var start = 0
+        if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
+        var blank = true
+        for i in start..<max(start, count) where !(base[i] == 0x0A || base[i] == 0x0D || base[i] == 0x20 || base[i] == 0x09) {
+            blank = false
+            break
+        }
+        if blank {
+            failFile(.emptyFile, "the file is empty")
+            return nil
+        }
+        let separator = CSVScanner.detectSeparator(base, count: count, start: start)
+        decimalComma = separator != 0x2C
+        var scanner = CSVScanner(base: base, count: count, start: start, separator: separator)
+        _ = scanner.nextRecord()
+        if let problem = scanner.problem {
+            errors.add(problem.error(file: file))
+            return nil
+        }
+        var header: [String] = []
+        var seen: [String: Int] = [:]
+        var duplicate = false
+        for i in 0..<scanner.fieldCount {
+            let name = scanner.field(i).trimmed().string
+            let key = name.lowercased()
+            if let first = seen[key] {
+                failFile(.duplicateColumn, line: 1, "column \(quoted(name)) appears twice in the header (columns \(first + 1) and \(i + 1))")
+                duplicate = true
+            } else {
+                seen[key] = i
+            }
+            header.append(name)
+        }
+        if duplicate { return nil }
+        let format: ImportFormat
+        switch options.format {
+        case .canonical, .shopify:
+            format = options.format
+        case .auto:
+            if seen["order_id"] != nil && seen["placed_at"] != nil {
+                format = .canonical
+            } else if seen["name"] != nil && seen["created at"] != nil && seen["lineitem quantity"] != nil {
+                format = .shopify
+            } else {
+                failFile(.unknownFormat, line: 1, "the header matches no known format: expected the canonical order-lines columns (\(CanonicalColumns.required.joined(separator: ", "))) or a Shopify orders export (Name, Created at, Lineitem quantity, …)")
+                return nil
+            }
+        }
+        let columns = ColumnMap(lowercasedIndex: seen)
+        switch format {
+        case .shopify:
+            return parseShopify(&scanner, header: header, columns: columns, totalBytes: count)
+        default:
+            return parseCanonical(&scanner, header: header, columns: columns, totalBytes: count)
+        }
+    }
+
+    /// Reports a missing-columns error when any of `required` (lower-case) is absent; returns whether all are there.
+    mutating func requireColumns(_ required: [String], display: [String], in columns: ColumnMap) -> Bool {
+        var missing: [String] = []
+        for (key, shown) in zip(required, display) where columns[key] < 0 { missing.append(shown) }
+        if missing.isEmpty { return true }
+        failFile(.missingColumns, line: 1, "missing required column\(missing.count == 1 ? "" : "s"): \(missing.joined(separator: ", "))")
+        return false
+    }
+
+    /// Called per record: reports progress about every 8 MiB.
+    @inline(__always)
+    mutating func reportProgress(_ scanner: CSVScanner, lastReported: inout Int) {
+        guard let progress = options.progress, scanner.pos - lastReported >= 8 << 20 else { return }
+        lastReported = scanner.pos
+        progress(doneBytes + scanner.pos, totalBytes)
+    }
+
+    /// Checks the shape of a record; `false` (after reporting) when it must be skipped.
+    @inline(__always)
+    mutating func acceptRecord(_ scanner: CSVScanner, headerCount: Int) -> Bool {
+        line = scanner.recordLine
+        if let problem = scanner.problem {
+            errors.add(problem.error(file: file))
+            return false
+        }
+        if scanner.fieldCount != headerCount {
+            if scanner.fieldCount == 1 && scanner.field(0).trimmed().isEmpty { return false }  // blank line
+            let sep = scanner.separator == 0x09 ? "tab" : "\"" + String(UnicodeScalar(scanner.separator)) + "\""
+            fail(.fieldCount, value: String(scanner.fieldCount),
+                 "found \(scanner.fieldCount) field\(scanner.fieldCount == 1 ? "" : "s") but the header has \(headerCount) (separated by \(sep)); are separators mixed, or is a quote missing?")
+            return false
+        }
+        return true
+    }
+
+    /// Whether every field of the current record is blank (Excel writes such rows at the end of a sheet).
+    func isBlankRecord(_ scanner: CSVScanner) -> Bool {
+        for i in 0..<scanner.fieldCount where !scanner.field(i).trimmed().isEmpty { return false }
+        return true
+    }
+
+    // MARK: Field readers (report and return nil on error)
+
+    /// The ISO 4217 currency written in `b` (case-insensitive), cached per distinct code.
+    mutating func currency(_ b: UnsafeBufferPointer<UInt8>) -> Currency? {
+        guard b.count == 3 else { return nil }
+        let key = UInt32(b[0] & 0xDF) << 16 | UInt32(b[1] & 0xDF) << 8 | UInt32(b[2] & 0xDF)
+        for entry in currencyCache where entry.key == key { return entry.currency }
+        let c = Currency(code: b.string)
+        if currencyCache.count < 64 { currencyCache.append((key, c)) }
+        return c
+    }
+
+    /// Reads a required currency field.
+    mutating func readCurrency(_ b: UnsafeBufferPointer<UInt8>, column: String) -> Currency? {
+        if b.isEmpty { fail(.emptyField, column: column, "\(column) is empty"); return nil }
+        if let c = currency(b) { return c }
+        let v = b.string
+        fail(.invalidCurrency, column: column, value: v, "\(column) \(quoted(v)) is not an ISO 4217 currency code")
+        return nil
+    }
+
+    /// Reads a required timestamp with an offset; returns seconds and the written offset.
+    mutating func readTimestamp(_ b: UnsafeBufferPointer<UInt8>, column: String) -> (Int64, Int32)? {
+        if b.isEmpty { fail(.emptyField, column: column, "\(column) is empty"); return nil }
+        switch FieldParsers.timestamp(b) {
+        case .ok(let seconds, let offset):
+            return (seconds, offset)
+        case .noOffset:
+            let v = b.string
+            fail(.invalidTimestamp, column: column, value: v, "\(column) \(quoted(v)) has no UTC offset; the offset is required, e.g. 2024-03-05T18:22:10+01:00 or 2024-03-05T17:22:10Z")
+        case .malformed:
+            let v = b.string
+            fail(.invalidTimestamp, column: column, value: v, "\(column) \(quoted(v)) is not an ISO 8601 timestamp like 2024-03-05T18:22:10+01:00")
+        case .invalid:
+            let v = b.string
+            fail(.invalidTimestamp, column: column, value: v, "\(column) \(quoted(v)) is not a valid date and time")
+        }
+        return nil
+    }
+
+    /// Reads an amount of `currency` (≥ 0 unless `allowNegative`); `nil` after reporting.
+    mutating func readAmount(_ b: UnsafeBufferPointer<UInt8>, column: String, currency: Currency, required: Bool) -> Int64? {
+        if b.isEmpty {
+            if required { fail(.emptyField, column: column, "\(column) is empty"); return nil }
+            return 0
+        }
+        switch FieldParsers.decimal(b, digits: currency.minorDigits, decimalComma: decimalComma) {
+        case .ok(let v):
+            if v < 0 {
+                let s = b.string
+                fail(.invalidAmount, column: column, value: s, "\(column) \(quoted(s)) is negative")
+                return nil
+            }
+            return v
+        case .malformed:
+            let s = b.string
+            let hint = decimalComma ? "" : " (use . as the decimal separator in a comma-separated file)"
+            fail(.invalidAmount, column: column, value: s, "\(column) \(quoted(s)) is not a decimal number\(b.contains(0x2C) ? hint : "")")
+        case .tooManyDecimals:
+            let s = b.string
+            fail(.invalidAmount, column: column, value: s, "\(column) \(quoted(s)) has more decimals than \(currency.code) allows (\(currency.minorDigits))")
+        case .tooLarge:
+            let s = b.string
+            fail(.invalidAmount, column: column, value: s, "\(column) \(quoted(s)) is too large")
+        }
+        return nil
+    }
+
+    /// Reads a quantity: a whole number ≥ `minimum` (1 for quantities, 0 for returns).
+    mutating func readQuantity(_ b: UnsafeBufferPointer<UInt8>, column: String, minimum: Int64, required: Bool) -> Int64? {
+        if b.isEmpty {
+            if required { fail(.emptyField, column: column, "\(column) is empty"); return nil }
+            return 0
+        }
+        let s: String
+        switch FieldParsers.integer(b, decimalComma: decimalComma) {
+        case .ok(let v):
+            if v >= minimum { return v }
+            s = b.string
+            if v < 0 {
+                fail(.invalidQuantity, column: column, value: s, "\(column) \(quoted(s)) is negative")
+            } else {
+                fail(.invalidQuantity, column: column, value: s, "\(column) \(quoted(s)) must be at least \(minimum)")
+            }
+        case .malformed:
+            s = b.string
+            fail(.invalidQuantity, column: column, value: s, "\(column) \(quoted(s)) is not a whole number")
+        case .fractional:
+            s = b.string
+            fail(.invalidQuantity, column: column, value: s, "\(column) \(quoted(s)) has a fraction; it must be a whole number")
+        case .tooLarge:
+            s = b.string
+            fail(.invalidQuantity, column: column, value: s, "\(column) \(quoted(s)) is too large")
+        }
+        return nil
+    }
+
+    /// Reads an optional two-letter country code, upper-cased; `.some(nil)` when empty, `nil` after an error.
+    mutating func readCountry(_ b: UnsafeBufferPointer<UInt8>, column: String) -> String?? {
+        if b.isEmpty { return .some(nil) }
+        if b.count == 2 {
+            let a = b[0] & 0xDF, c = b[1] & 0xDF
+            if a >= 0x41 && a <= 0x5A && c >= 0x41 && c <= 0x5A {
+                return .some(String(decoding: [a, c], as: UTF8.self))
+            }
+        }
+        let s = b.string
+        fail(.invalidCountry, column: column, value: s, "\(column) \(quoted(s)) is not a two-letter ISO 3166-1 country code")
+        return nil
+    }
+
+    /// Interns an optional identifier-like field (-1 when empty).
+    @inline(__always)
+    static func internOptional(_ b: UnsafeBufferPointer<UInt8>, _ interner: inout ByteInterner) -> Int32 {
+        b.isEmpty ? -1 : interner.intern(b)
+    }
+}
+
+/// Column indices by lower-cased header name.
+struct ColumnMap {
+    let lowercasedIndex: [String: Int]
+    /// The index of the column named `key` (lower-case), or -1.
+    subscript(_ key: String) -> Int { lowercasedIndex[key] ?? -1 }
+}
