@@ -79,6 +79,25 @@ struct DemoCommand: AsyncParsableCommand {
             try CanonicalCSVWriter.writeRateTable(shop.exchangeRates, toPath: ratesPath)
             print("Wrote \(csv) and its rate table \(ratesPath).")
         }
+        guard store != nil else { return }
+        if !quiet {
+            let shopData = try await LoadedShop.open(path: db)
+            let period = Period.preset(.last12Months, asOf: end)
+            let stats = CustomerStatistics.compute(
+                snapshot: shopData.snapshot, period: period, asOf: end, top: 10,
+                comparison: period.comparison(.previous), thresholds: shopData.settings.thresholds,
+                currency: shopData.currency, timeZone: shopData.settings.timeZone)
+            print("")
+            print(stats.table(shopName: shopData.settings.name, locale: shopData.settings.locale, colour: stdoutIsTerminal))
+        }
+        print("""
+
+        Next:
+          clientele report customers --db \(db) --period this-year --compare last-year
+          clientele report customers --db \(db) --format json
+          clientele report customers --db \(db) --top 100 --format csv > top-customers.csv
+          clientele import YOUR-ORDERS.csv --db shop.sqlite     # your own shop (see docs/import.md)
+        """)
     }
 
     static func ratesPath(forCSV csv: String) -> String {

@@ -11,13 +11,18 @@ struct LoadedShop {
 
     /// Opens the store named by the options and loads its snapshot.
     static func open(_ options: StoreOptions) async throws -> LoadedShop {
-        let store = try options.open(create: false)
+        try await open(path: options.path())
+    }
+
+    /// Opens the database at `path` and loads its snapshot.
+    static func open(path: String) async throws -> LoadedShop {
+        let store = try StoreOptions.open(path: path, create: false)
         let settings = try await store.loadSettings()
         guard let calendar = settings.calendar else {
             throw CLIError("The shop's time zone \"\(settings.timeZone)\" is unknown on this system; set another with clientele shop --timezone ZONE.")
         }
         guard let currency = settings.reportingCurrency else {
-            throw CLIError("The shop has no orders yet (and no currency). Import orders first: clientele import FILE --db \(try options.path()).")
+            throw CLIError("The shop has no orders yet (and no currency). Import orders first: clientele import FILE --db \(path).")
         }
         var builder = ShopSnapshot.Builder(calendar: calendar, currency: currency)
         try await store.scanOrders { builder.add($0) }

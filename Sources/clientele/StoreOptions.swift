@@ -18,7 +18,11 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens (creating when `create`) the store.
     func open(create: Bool) throws -> SQLiteOrderStore {
-        let path = try path()
+        try Self.open(path: path(), create: create)
+    }
+
+    /// Opens (creating when `create`) the store at `path`.
+    static func open(path: String, create: Bool) throws -> SQLiteOrderStore {
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw CLIError("There is no database at \(path). Import orders first (clientele import FILE --db \(path)) or create a demo shop (clientele demo --db \(path)).")
         }
