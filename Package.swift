@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "ClienteleSQLite", dependencies: [
             "ClienteleCore", "ClienteleStore",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Order exports: canonical CSV, Shopify; validation with file/line/column errors.
         .target(name: "ClienteleImport", dependencies: ["ClienteleCore", "ClienteleStore"]),

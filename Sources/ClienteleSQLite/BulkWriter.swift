@@ -23,6 +23,7 @@ enum BulkWriter {
         try db.inTransaction(.immediate) {
             var writer = try Writer(db: db, shopId: shopId)
             summary = try writer.replace(orders)
+            if summary.inserted + summary.replaced > 0 { try SQLiteSchema.bumpRevision(db) }
             return .commit
         }
         return summary

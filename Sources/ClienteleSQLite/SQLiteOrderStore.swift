@@ -85,6 +85,7 @@ public final class SQLiteOrderStore: OrderStore {
                     UPDATE shop SET name = ?, time_zone = ?, currency = ?, locale = ?, thresholds = ? WHERE id = ?
                     """, arguments: [settings.name, settings.timeZone, settings.currency, settings.locale,
                                      thresholds, shopId])
+                if db.changesCount > 0 { try SQLiteSchema.bumpRevision(db) }
             }
         }
     }
@@ -124,6 +125,24 @@ public final class SQLiteOrderStore: OrderStore {
         return try await run { [shopId] in
             try await self.pool.writeWithoutTransaction { db in
                 try BulkWriter.replace(orders, in: db, shopId: shopId)
+            }
+        }
+    }
+
+    /// Inserts or replaces orders like `replaceOrders`, synchronously on the calling thread: for bulk loaders
+    /// that produce orders from a synchronous callback (the demo generator writes batch after batch).
+    public func replaceOrdersSynchronously(_ orders: [Order]) throws -> ReplaceSummary {
+        for order in orders { try StoreContent.validate(order) }
+        return try runSync {
+            try pool.writeWithoutTransaction { db in try BulkWriter.replace(orders, in: db, shopId: shopId) }
+        }
+    }
+
+    /// The store's revision token: the database's random instance id and its change counter.
+    public func revision() async throws -> String {
+        try await run {
+            try await self.pool.read { db in
+                try String.fetchOne(db, sql: "SELECT instance || '-' || counter FROM store_revision WHERE id = 1") ?? ""
             }
         }
     }

@@ -68,6 +68,23 @@ enum SQLiteSchema {
                 ) STRICT, WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-store-revision") { db in
+            try db.execute(sql: """
+                -- A token that changes with every write that changes content: the instance is random per
+                -- database file, the counter goes up in the same transaction as the change.
+                CREATE TABLE store_revision (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    instance TEXT NOT NULL,
+                    counter INTEGER NOT NULL CHECK (counter >= 0)
+                ) STRICT;
+                INSERT INTO store_revision (id, instance, counter) VALUES (1, lower(hex(randomblob(16))), 0);
+                """)
+        }
         return migrator
     }()
+
+    /// Marks a content change inside the current write transaction.
+    static func bumpRevision(_ db: Database) throws {
+        try db.execute(sql: "UPDATE store_revision SET counter = counter + 1 WHERE id = 1")
+    }
 }

@@ -5,6 +5,9 @@ import ClienteleCore
 public actor InMemoryOrderStore: OrderStore {
     private var settings: ShopSettings
     private var orders: [ByteString: Order] = [:]
+    /// This store's identity in revision tokens, and its change counter.
+    private let instance = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+    private var changes = 0
 
     /// An empty store with the given settings (METRICS.md defaults unless told otherwise).
     public init(settings: ShopSettings = ShopSettings()) {
@@ -16,8 +19,12 @@ public actor InMemoryOrderStore: OrderStore {
 
     /// Replaces the shop's settings.
     public func saveSettings(_ settings: ShopSettings) {
+        if settings != self.settings { changes += 1 }
         self.settings = settings
     }
+
+    /// The revision token: this store's random instance id and its change counter.
+    public func revision() -> String { "\(instance)-\(changes)" }
 
     /// Inserts or replaces the orders, all or nothing (the whole batch is checked before anything changes).
     public func replaceOrders(_ batch: [Order]) throws -> ReplaceSummary {
@@ -41,6 +48,7 @@ public actor InMemoryOrderStore: OrderStore {
             }
             orders[key] = order
         }
+        if summary.inserted + summary.replaced > 0 { changes += 1 }
         return summary
     }
 

@@ -16,6 +16,10 @@ public protocol OrderStore: Sendable {
     func scanOrders(_ body: (Order) throws -> Void) async throws
     /// Counts of what the store holds.
     func counts() async throws -> StoreCounts
+    /// An opaque token that changes whenever the store's content (orders or settings) changes: caches
+    /// derived from the store (the engine's snapshot file) compare it to know whether they are stale.
+    /// Two stores never share a token, even when one was deleted and created anew at the same path.
+    func revision() async throws -> String
     /// A checksum of the store's whole content (settings and orders with their lines), independent of
     /// insertion order and row ids: equal checksums mean equal content.
     func contentChecksum() async throws -> String

@@ -51,27 +51,27 @@ struct DemoCommand: AsyncParsableCommand {
             store = try SQLiteOrderStore(path: db)
             try await store!.saveSettings(shop.settings)
         }
+        // Stream into the database in batches of 50 000 orders: memory stays flat even for 10⁷ orders.
         let batchSize = 50_000
         var batch: [Order] = []
         batch.reserveCapacity(batchSize)
-        var pending: [[Order]] = []
-        let collect: (Order) -> Void = { order in
-            guard store != nil else { return }
+        let collect: (Order) throws -> Void = { order in
+            guard let store else { return }
             batch.append(order)
-            if batch.count == batchSize { pending.append(batch); batch.removeAll(keepingCapacity: true) }
+            if batch.count == batchSize {
+                _ = try store.replaceOrdersSynchronously(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
         }
         let summary: DemoSummary
         if let csv {
             summary = try CanonicalCSVWriter(calendar: shop.calendar).write(toPath: csv) { emit in
-                try shop.generate { order in try emit(order); collect(order) }
+                try shop.generate { order in try emit(order); try collect(order) }
             }
         } else {
-            summary = shop.generate(collect)
+            summary = try shop.generate(collect)
         }
-        if !batch.isEmpty { pending.append(batch) }
-        if let store {
-            for b in pending { _ = try await store.replaceOrders(b) }
-        }
+        if let store, !batch.isEmpty { _ = try store.replaceOrdersSynchronously(batch) }
         print("Demo shop \"\(shop.name)\" (\(shop.timeZone), \(shop.currency.code))")
         print(summary.description)
         if let csv {

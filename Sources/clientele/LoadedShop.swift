@@ -24,8 +24,8 @@ struct LoadedShop {
         guard let currency = settings.reportingCurrency else {
             throw CLIError("The shop has no orders yet (and no currency). Import orders first: clientele import FILE --db \(path).")
         }
-        var builder = ShopSnapshot.Builder(calendar: calendar, currency: currency)
-        try await store.scanOrders { builder.add($0) }
-        return LoadedShop(settings: settings, calendar: calendar, currency: currency, snapshot: builder.build())
+        let snapshot = try await SnapshotCache.snapshot(of: store, calendar: calendar, currency: currency,
+                                                        cachePath: path + ".snapshot")
+        return LoadedShop(settings: settings, calendar: calendar, currency: currency, snapshot: snapshot)
     }
 }

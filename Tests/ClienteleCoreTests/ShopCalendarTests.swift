@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ClienteleCore
 
@@ -35,5 +36,17 @@ import Testing
         #expect(ShopDate(iso: "1970-01-01")!.dayNumber == 0)
         #expect(ShopDate(iso: "2025-09-14")!.isoWeekday == 7) // a Sunday
         #expect(ShopDate(iso: "2023-02-29") == nil)
+    }
+}
+
+@Suite struct ShopSettingsTests {
+    @Test func thresholdsMissingFromTheStoredFormTakeTheirDefaults() throws {
+        // A settings document written before `minimumTenureDays` and `topCustomers` existed.
+        let json = #"{"repeatRateGreen": 0.4, "repeatRateYellow": 0.2}"#
+        let t = try JSONDecoder().decode(ShopSettings.Thresholds.self, from: Data(json.utf8))
+        #expect(t.repeatRateGreen == 0.4)
+        #expect(t.repeatRateYellow == 0.2)
+        #expect(t.topCustomers == 20)
+        #expect(t.minimumTenureDays == 30)
     }
 }

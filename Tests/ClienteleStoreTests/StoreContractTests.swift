@@ -15,6 +15,36 @@ struct StoreContractTests {
         }
     }
 
+    @Test("the revision changes with every content change and only then", arguments: StoreFactory.all)
+    func revisionTracksChanges(factory: StoreFactory) async throws {
+        try await withStore(factory) { (store) async throws in
+            let r0 = try await store.revision()
+            #expect(try await store.revision() == r0, "reading changes nothing")
+            _ = try await store.replaceOrders(Fixtures.orders())
+            let r1 = try await store.revision()
+            #expect(r1 != r0)
+            _ = try await store.replaceOrders(Fixtures.orders())
+            #expect(try await store.revision() == r1, "an import that changes nothing keeps the revision")
+            try await store.saveSettings(Fixtures.customSettings())
+            let r2 = try await store.revision()
+            #expect(r2 != r1)
+            // A failing batch changes nothing, the revision included.
+            var bad = Fixtures.orders()[0]
+            bad.lines = [OrderLine(productId: "X", quantity: 1, unitPrice: 1, returnedQuantity: 2)]
+            await #expect(throws: (any Error).self) { _ = try await store.replaceOrders([bad]) }
+            #expect(try await store.revision() == r2)
+        }
+    }
+
+    @Test("two stores never share a revision token", arguments: StoreFactory.all)
+    func revisionsAreDistinctPerStore(factory: StoreFactory) async throws {
+        try await withStore(factory) { (a) async throws in
+            try await withStore(factory) { (b) async throws in
+                #expect(try await a.revision() != b.revision())
+            }
+        }
+    }
+
     @Test("settings round-trip exactly, every threshold included", arguments: StoreFactory.all)
     func settingsRoundTrip(factory: StoreFactory) async throws {
         try await withStore(factory) { (store) async throws in

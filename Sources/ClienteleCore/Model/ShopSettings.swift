@@ -58,5 +58,25 @@ public struct ShopSettings: Hashable, Sendable, Codable {
 
         /// The defaults of METRICS.md.
         public init() {}
+
+        /// Decodes stored thresholds; a threshold missing from the stored form (written by an older
+        /// version) takes its default.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let d = Thresholds()
+            repeatRateGreen = try c.decodeIfPresent(Double.self, forKey: .repeatRateGreen) ?? d.repeatRateGreen
+            repeatRateYellow = try c.decodeIfPresent(Double.self, forKey: .repeatRateYellow) ?? d.repeatRateYellow
+            returningShareGreen = try c.decodeIfPresent(Double.self, forKey: .returningShareGreen) ?? d.returningShareGreen
+            returningShareRed = try c.decodeIfPresent(Double.self, forKey: .returningShareRed) ?? d.returningShareRed
+            returningMaxOrders = try c.decodeIfPresent(Int.self, forKey: .returningMaxOrders) ?? d.returningMaxOrders
+            topCustomers = try c.decodeIfPresent(Int.self, forKey: .topCustomers) ?? d.topCustomers
+            newCustomerDays = try c.decodeIfPresent(Int.self, forKey: .newCustomerDays) ?? d.newCustomerDays
+            activeFactor = try c.decodeIfPresent(Double.self, forKey: .activeFactor) ?? d.activeFactor
+            slippingFactor = try c.decodeIfPresent(Double.self, forKey: .slippingFactor) ?? d.slippingFactor
+            defaultIntervalDays = try c.decodeIfPresent(Double.self, forKey: .defaultIntervalDays) ?? d.defaultIntervalDays
+            vipTopShare = try c.decodeIfPresent(Double.self, forKey: .vipTopShare) ?? d.vipTopShare
+            frequentOrdersPerYear = try c.decodeIfPresent(Double.self, forKey: .frequentOrdersPerYear) ?? d.frequentOrdersPerYear
+            minimumTenureDays = try c.decodeIfPresent(Int.self, forKey: .minimumTenureDays) ?? d.minimumTenureDays
+        }
     }
 }
