@@ -99,8 +99,10 @@ enum BulkWriter {
                                              arguments: [shopId]) ?? false)
             var summary = ReplaceSummary()
             if isEmpty {
-                // Fast path: nothing to compare with; a repeated id fails on the primary key.
-                try insert(orders, orders.indices)
+                // Fast path: nothing to compare with; a repeated id fails on the primary key. Inserting in
+                // primary-key order appends to the B-trees instead of splitting pages all over them.
+                let sorted = orders.indices.sorted { StoreContent.precedes(orders[$0].id, orders[$1].id) }
+                try insert(orders, sorted)
                 summary.inserted = orders.count
             } else {
                 var seen = Set<ByteString>(minimumCapacity: orders.count)

@@ -49,7 +49,11 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let db = try store.open(create: !dryRun)
+        // A dry run against a database that does not exist yet checks the files with a new shop's settings
+        // and creates nothing.
+        let path = try store.path()
+        let db: any OrderStore = dryRun && !FileManager.default.fileExists(atPath: path)
+            ? InMemoryOrderStore() : try StoreOptions.open(path: path, create: true)
         var options = ImportOptions(format: format, encoding: TextEncoding(name: encoding)!, dryRun: dryRun)
         if let rates {
             do { options.rates = try loadRateTable(path: rates) } catch { throw CLIError(error.description) }
