@@ -1,21 +1,29 @@
 /// Maps byte strings to dense ids, allocating each distinct value's `String` once.
 ///
 /// An open-addressing hash table keyed by the bytes themselves, so a lookup allocates nothing: used for order
-/// ids, product ids and names, e-mails and customer ids, which repeat across millions of lines.
+/// ids, product ids and names, e-mails and customer ids, which repeat across millions of lines. Each slot holds
+/// 32 bits of the hash beside the id, so a probe touches the stored bytes only on a likely match; the last value
+/// looked up is checked first (lines of one order are usually adjacent).
 struct ByteInterner {
-    private var slots: [Int32]
+    /// 0 when empty, else the upper 32 bits of the hash and id + 1.
+    private var slots: [UInt64]
     private var mask: Int
     private var hashes: [UInt64] = []
+    /// `offsets[id]..<offsets[id + 1]` are the bytes of `id` in `storage`.
     private var offsets: [Int] = []
     private var storage: [UInt8] = []
     /// The distinct values, by id.
     private(set) var strings: [String] = []
+    private var last: Int32 = -1
 
     init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = Array(repeating: -1, count: size)
+        slots = Array(repeating: 0, count: size)
         mask = size - 1
+        offsets.reserveCapacity(capacity + 1)
+        hashes.reserveCapacity(capacity)
+        strings.reserveCapacity(capacity)
         offsets.append(0)
     }
 
@@ -24,7 +32,7 @@ struct ByteInterner {
 
     @inline(__always)
     static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(b.count)
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(b.count &+ 1)
         guard let p = b.baseAddress else { return h }
         let raw = UnsafeRawPointer(p)
         var i = 0
@@ -32,18 +40,23 @@ struct ByteInterner {
         while i + 8 <= n {
             let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 29
+            h ^= h >> 32
             i += 8
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(p[i]) << shift
-            shift += 8
-            i += 1
+        if i < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                tail |= UInt64(p[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
         }
-        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 32
+        // MurmurHash3's finaliser: every input bit affects the low bits used for the slot.
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
         return h
     }
 
@@ -62,43 +75,56 @@ struct ByteInterner {
 
     /// The id of `bytes` and whether it was added by this call.
     mutating func lookupOrInsert(_ bytes: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
+        if last >= 0 && equal(Int(last), bytes) { return (last, false) }
         let h = ByteInterner.hash(bytes)
+        let tag = h & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let id = slots[slot]
-            if id < 0 { break }
-            let i = Int(id)
-            if hashes[i] == h && equal(i, bytes) { return (id, false) }
-            slot = (slot + 1) & mask
+        let found: Int32? = slots.withUnsafeBufferPointer { s in
+            while true {
+                let v = s[slot]
+                if v == 0 { return nil }
+                if v & 0xFFFF_FFFF_0000_0000 == tag {
+                    let id = Int(v & 0xFFFF_FFFF) - 1
+                    if equal(id, bytes) { return Int32(id) }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+        if let found {
+            last = found
+            return (found, false)
         }
         let id = Int32(strings.count)
-        slots[slot] = id
+        slots[slot] = tag | UInt64(id + 1)
         hashes.append(h)
         storage.append(contentsOf: bytes)
         offsets.append(storage.count)
         strings.append(bytes.string)
+        last = id
         if strings.count * 2 > slots.count { grow() }
         return (id, true)
     }
 
     @inline(__always)
     private func equal(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let s = offsets[id], e = offsets[id + 1]
-        guard e - s == bytes.count else { return false }
-        return storage.withUnsafeBufferPointer { st in
-            for k in 0..<bytes.count where st[s + k] != bytes[k] { return false }
-            return true
+        offsets.withUnsafeBufferPointer { o in
+            let s = o[id], e = o[id + 1]
+            guard e - s == bytes.count else { return false }
+            if bytes.count == 0 { return true }
+            return storage.withUnsafeBufferPointer { st in
+                memoryEqual(st.baseAddress! + s, bytes.baseAddress!, bytes.count)
+            }
         }
     }
 
     private mutating func grow() {
         let size = slots.count * 2
-        var newSlots = Array(repeating: Int32(-1), count: size)
+        var newSlots = [UInt64](repeating: 0, count: size)
         let m = size - 1
         for (i, h) in hashes.enumerated() {
             var slot = Int(truncatingIfNeeded: h) & m
-            while newSlots[slot] >= 0 { slot = (slot + 1) & m }
-            newSlots[slot] = Int32(i)
+            while newSlots[slot] != 0 { slot = (slot + 1) & m }
+            newSlots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(i + 1)
         }
         slots = newSlots
         mask = m
@@ -107,4 +133,22 @@ struct ByteInterner {
     /// The value with id `id`.
     @inline(__always)
     subscript(id: Int32) -> String { strings[Int(id)] }
+}
+
+/// Whether `count` bytes at `a` and `b` are equal.
+@inline(__always)
+func memoryEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var i = 0
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    while i + 8 <= count {
+        if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+            return false
+        }
+        i += 8
+    }
+    while i < count {
+        if a[i] != b[i] { return false }
+        i += 1
+    }
+    return true
 }

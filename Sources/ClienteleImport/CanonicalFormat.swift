@@ -30,14 +30,16 @@ extension OrderFileParser {
         orders.reserveCapacity(estimatedLines * 2 / 3)
         var metas: [OrderMeta] = []
         metas.reserveCapacity(estimatedLines * 2 / 3)
-        var orderIds = ByteInterner(capacity: estimatedLines * 2 / 3)
+        var orderIndexer = OrderIndex()
+        var keys: [Int32] = []
+        keys.reserveCapacity(estimatedLines * 2 / 3)
         var lineCount = 0
         var dataRows = 0
         var lastReported = 0
 
         while scanner.nextRecord() {
-            reportProgress(scanner, lastReported: &lastReported)
-            guard acceptRecord(scanner, headerCount: headerCount) else {
+            reportProgress(&scanner, lastReported: &lastReported)
+            guard acceptRecord(&scanner, headerCount: headerCount) else {
                 if case .unterminatedQuote = scanner.problem { break }
                 if scanner.problem != nil || scanner.fieldCount != 1 || !scanner.field(0).trimmed().isEmpty { dataRows += 1 }
                 continue
@@ -92,11 +94,10 @@ extension OrderFileParser {
             let country = readCountry(countryBytes, column: "country")
             if country == nil { bad = true }
 
-            let (orderIndex32, isNew) = orderIds.lookupOrInsert(idBytes)
-            let orderIndex = Int(orderIndex32)
+            let (orderIndex, isNew) = orderIndexer.lookupOrInsert(idBytes, orders: orders)
             if isNew {
                 let c = currency ?? Currency(code: "EUR")!
-                orders.append(Order(id: orderIds[orderIndex32], placedAt: Instant(seconds: placed?.0 ?? 0),
+                orders.append(Order(id: idBytes.string, placedAt: Instant(seconds: placed?.0 ?? 0),
                                     customerId: customerId < 0 ? nil : customerIds[customerId],
                                     email: email < 0 ? nil : emails[email],
                                     status: status, currency: c, total: total ?? 0, refunded: refunded ?? 0,
@@ -104,10 +105,14 @@ extension OrderFileParser {
                 metas.append(OrderMeta(firstLine: Int32(truncatingIfNeeded: line), offset: placed?.1 ?? 0,
                                        customerId: customerId, email: email, poisoned: bad,
                                        currencyKnown: currency != nil))
-            } else if !bad && !metas[orderIndex].poisoned {
-                let meta = metas[orderIndex]
+                keys.append(customerKey(customerId: customerId, email: email))
+            } else if !bad && !metas[orderIndex].poisoned && !sameOrderFields(orders, orderIndex, metas[orderIndex], placed: placed?.0,
+                                                                                customerId: customerId, email: email, status: status,
+                                                                                currency: currency, total: total, refunded: refunded,
+                                                                                country: country ?? nil) {
                 let first = orders[orderIndex]
-                let id = first.id
+                let meta = metas[orderIndex]
+                let id = orders[orderIndex].id
                 let firstLine = Int(meta.firstLine)
                 if let placed, placed.0 != first.placedAt.seconds {
                     disagree("placed_at", scanner.field(cPlaced).trimmed().string, id, firstLine,
@@ -174,10 +179,26 @@ extension OrderFileParser {
         if metas.contains(where: { !$0.currencyKnown }) {
             // Orders whose currency could not be read were reported; keep them out of the currency checks.
             var kept: [Order] = []
-            for (order, meta) in zip(orders, metas) where meta.currencyKnown { kept.append(order) }
+            var keptKeys: [Int32] = []
+            for i in orders.indices where metas[i].currencyKnown {
+                kept.append(orders[i])
+                keptKeys.append(keys[i])
+            }
             orders = kept
+            keys = keptKeys
         }
-        return FileOrders(format: .canonical, orders: orders, lines: lineCount, unknownColumns: unknown)
+        return FileOrders(format: .canonical, orders: orders, lines: lineCount, unknownColumns: unknown, keys: keys)
+    }
+
+    /// Whether a line's order-level fields equal the order's first line (the common case, checked fast).
+    @inline(__always)
+    private func sameOrderFields(_ orders: [Order], _ i: Int, _ meta: OrderMeta, placed: Int64?, customerId: Int32, email: Int32,
+                                 status: OrderStatus, currency: Currency?, total: Int64?, refunded: Int64?, country: String?) -> Bool {
+        orders.withUnsafeBufferPointer { o in
+            placed == o[i].placedAt.seconds && customerId == meta.customerId && email == meta.email && status == o[i].status
+                && total == o[i].total && refunded == o[i].refunded && currency?.code == o[i].currency.code
+                && country == o[i].country
+        }
     }
 
     /// Whether two interned e-mails differ only in ASCII case.

@@ -8,6 +8,7 @@ public struct ImportError: Error, CustomStringConvertible, Hashable, Sendable {
         public let name: String
         /// A code named `name`.
         public init(_ name: String) { self.name = name }
+        /// The code's name.
         public var description: String { name }
 
         /// The file does not exist or cannot be read.
@@ -84,7 +85,7 @@ public struct ImportError: Error, CustomStringConvertible, Hashable, Sendable {
     /// `file:line: message` (or `file: message` without a line).
     public var description: String {
         if let line { return "\(file):\(line): \(message)" }
-        return "\(file): \(message)" 
+        return "\(file): \(message)"
     }
 }
 

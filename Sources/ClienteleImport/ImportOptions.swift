@@ -10,6 +10,7 @@ public enum ImportFormat: String, Hashable, Sendable, CaseIterable, CustomString
     /// Shopify's orders export (Orders → Export, CSV).
     case shopify
 
+    /// The format's name as shown in the import summary.
     public var description: String {
         switch self {
         case .auto: return "auto"

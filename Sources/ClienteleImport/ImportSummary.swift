@@ -42,18 +42,33 @@ public struct ImportSummary: Sendable, CustomStringConvertible {
         var lineCount = 0, anonymous = 0, cancelled = 0
         var first: Int64 = .max, last: Int64 = .min
         var perCurrency: [String: Int] = [:]
-        var keys = Set<String>(minimumCapacity: parsed.orders.count / 2)
-        for order in parsed.orders {
-            lineCount += order.lines.count
-            first = min(first, order.placedAt.seconds)
-            last = max(last, order.placedAt.seconds)
-            perCurrency[order.currency.code, default: 0] += 1
-            let key = order.customerKey
-            if key == nil { anonymous += 1 }
-            if order.isCancelled { cancelled += 1 } else if let key { keys.insert(key) }
+        var seen = [Bool](repeating: false, count: parsed.customerKeyCount)
+        var customerCount = 0
+        var currencyCounts: [(currency: Currency, count: Int)] = []
+        parsed.orders.withUnsafeBufferPointer { orders in
+            for i in orders.indices {
+                lineCount += orders[i].lines.count
+                let t = orders[i].placedAt.seconds
+                if t < first { first = t }
+                if t > last { last = t }
+                if let k = currencyCounts.firstIndex(where: { $0.currency.code == orders[i].currency.code }) {
+                    currencyCounts[k].count += 1
+                } else {
+                    currencyCounts.append((orders[i].currency, 1))
+                }
+                let key = Int(parsed.customerKeyIds[i])
+                if key < 0 { anonymous += 1 }
+                if orders[i].status == .cancelled {
+                    cancelled += 1
+                } else if key >= 0 && !seen[key] {
+                    seen[key] = true
+                    customerCount += 1
+                }
+            }
         }
+        for entry in currencyCounts { perCurrency[entry.currency.code] = entry.count }
         lines = lineCount
-        customers = keys.count
+        customers = customerCount
         anonymousOrders = anonymous
         cancelledOrders = cancelled
         firstOrder = parsed.orders.isEmpty ? nil : Instant(seconds: first)

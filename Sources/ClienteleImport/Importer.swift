@@ -27,15 +27,19 @@ public struct ImportedFile: Hashable, Sendable {
 /// Everything read from a set of files, checked and converted, ready to store.
 public struct ParsedImport: Sendable {
     /// The orders of all files; a later file's order replaces an earlier one with the same id.
-    public var orders: [Order]
+    public let orders: [Order]
     /// Each file with its detected format.
-    public var files: [ImportedFile]
+    public let files: [ImportedFile]
     /// The shop's reporting currency: from the settings, or the first order's currency when unset.
-    public var reportingCurrency: Currency
+    public let reportingCurrency: Currency
     /// Whether the settings had no currency and this import chose `reportingCurrency`.
-    public var choseReportingCurrency: Bool
+    public let choseReportingCurrency: Bool
     /// The rates used, by currency code (foreign currencies that occur in the orders only).
-    public var ratesUsed: [String: ExchangeRate]
+    public let ratesUsed: [String: ExchangeRate]
+    /// Each order's customer key as a dense id (-1 for anonymous orders), parallel to `orders`.
+    let customerKeyIds: [Int32]
+    /// How many distinct customer key ids there are.
+    let customerKeyCount: Int
 
     /// Order lines in `orders`.
     public var lines: Int { orders.reduce(0) { $0 + $1.lines.count } }
@@ -103,6 +107,7 @@ struct ImportRun {
     var parser: OrderFileParser
     let settings: ShopSettings
     var orders: [Order] = []
+    var keys: [Int32] = []
     var files: [ImportedFile] = []
     var reporting: Currency?
     var chose = false
@@ -137,6 +142,7 @@ struct ImportRun {
         guard parser.errors.isEmpty else { return }
         if orders.isEmpty && index == nil {
             orders = result.orders
+            keys = result.keys
             return
         }
         if index == nil {
@@ -144,12 +150,14 @@ struct ImportRun {
             for (i, o) in orders.enumerated() { map[o.id] = i }
             index = map
         }
-        for order in result.orders {
+        for (order, key) in zip(result.orders, result.keys) {
             if let i = index![order.id] {
                 orders[i] = order
+                keys[i] = key
             } else {
                 index![order.id] = orders.count
                 orders.append(order)
+                keys.append(key)
             }
         }
     }
@@ -194,7 +202,7 @@ struct ImportRun {
             throw ImportFailure(errors: [ImportError(.noOrders, file: "import", message: "no orders: no file was given")])
         }
         return ParsedImport(orders: orders, files: files, reportingCurrency: reporting, choseReportingCurrency: chose,
-                            ratesUsed: ratesUsed)
+                            ratesUsed: ratesUsed, customerKeyIds: keys, customerKeyCount: parser.customerKeys.count)
     }
 }
 

@@ -6,6 +6,8 @@ struct FileOrders {
     var orders: [Order]
     var lines: Int
     var unknownColumns: [String]
+    /// The customer key id of each order (see `OrderFileParser.customerKey`), -1 for anonymous orders.
+    var keys: [Int32]
 }
 
 /// Per-order bookkeeping while a file is read.
@@ -31,7 +33,13 @@ struct OrderFileParser {
     var productNames = ByteInterner(capacity: 4096)
     var emails = ByteInterner(capacity: 1 << 16)
     var customerIds = ByteInterner(capacity: 1 << 16)
-    private var currencyCache: [(key: UInt32, currency: Currency?)] = []
+    /// Customer keys (METRICS.md identity), interned across the run.
+    var customerKeys = ByteInterner(capacity: 1 << 16)
+    private var keyOfCustomerId: [Int32] = []
+    private var keyOfEmail: [Int32] = []
+    private var countryCodes = [String?](repeating: nil, count: 26 * 26)
+    private var currencyKeys: [UInt32] = []
+    private var currencyValues: [Currency?] = []
     let options: ImportOptions
     /// Bytes of all files, for progress.
     var totalBytes = 0
@@ -152,7 +160,7 @@ struct OrderFileParser {
 
     /// Called per record: reports progress about every 8 MiB.
     @inline(__always)
-    mutating func reportProgress(_ scanner: CSVScanner, lastReported: inout Int) {
+    mutating func reportProgress(_ scanner: inout CSVScanner, lastReported: inout Int) {
         guard let progress = options.progress, scanner.pos - lastReported >= 8 << 20 else { return }
         lastReported = scanner.pos
         progress(doneBytes + scanner.pos, totalBytes)
@@ -160,7 +168,7 @@ struct OrderFileParser {
 
     /// Checks the shape of a record; `false` (after reporting) when it must be skipped.
     @inline(__always)
-    mutating func acceptRecord(_ scanner: CSVScanner, headerCount: Int) -> Bool {
+    mutating func acceptRecord(_ scanner: inout CSVScanner, headerCount: Int) -> Bool {
         line = scanner.recordLine
         if let problem = scanner.problem {
             errors.add(problem.error(file: file))
@@ -188,9 +196,12 @@ struct OrderFileParser {
     mutating func currency(_ b: UnsafeBufferPointer<UInt8>) -> Currency? {
         guard b.count == 3 else { return nil }
         let key = UInt32(b[0] & 0xDF) << 16 | UInt32(b[1] & 0xDF) << 8 | UInt32(b[2] & 0xDF)
-        for entry in currencyCache where entry.key == key { return entry.currency }
+        for i in 0..<currencyKeys.count where currencyKeys[i] == key { return currencyValues[i] }
         let c = Currency(code: b.string)
-        if currencyCache.count < 64 { currencyCache.append((key, c)) }
+        if currencyKeys.count < 64 {
+            currencyKeys.append(key)
+            currencyValues.append(c)
+        }
         return c
     }
 
@@ -285,12 +296,43 @@ struct OrderFileParser {
         if b.count == 2 {
             let a = b[0] & 0xDF, c = b[1] & 0xDF
             if a >= 0x41 && a <= 0x5A && c >= 0x41 && c <= 0x5A {
-                return .some(String(decoding: [a, c], as: UTF8.self))
+                let slot = Int(a - 0x41) * 26 + Int(c - 0x41)
+                if let code = countryCodes[slot] { return .some(code) }
+                let code = String(UnicodeScalar(a)) + String(UnicodeScalar(c))
+                countryCodes[slot] = code
+                return .some(code)
             }
         }
         let s = b.string
         fail(.invalidCountry, column: column, value: s, "\(column) \(quoted(s)) is not a two-letter ISO 3166-1 country code")
         return nil
+    }
+
+    /// The customer key id of an order with interned `customerId` and `email` (-1 when absent): the trimmed
+    /// customer id, else the trimmed lower-cased e-mail (`CustomerIdentity.key`), else -1 (anonymous).
+    /// Computed once per distinct id or e-mail.
+    mutating func customerKey(customerId: Int32, email: Int32) -> Int32 {
+        if customerId >= 0 {
+            let i = Int(customerId)
+            if i >= keyOfCustomerId.count {
+                keyOfCustomerId.append(contentsOf: repeatElement(-1, count: i + 1 - keyOfCustomerId.count))
+            }
+            if keyOfCustomerId[i] < 0 {
+                var key = CustomerIdentity.key(customerId: customerIds[customerId], email: nil) ?? ""
+                keyOfCustomerId[i] = key.withUTF8 { customerKeys.intern($0) }
+            }
+            return keyOfCustomerId[i]
+        }
+        guard email >= 0 else { return -1 }
+        let i = Int(email)
+        if i >= keyOfEmail.count {
+            keyOfEmail.append(contentsOf: repeatElement(-1, count: i + 1 - keyOfEmail.count))
+        }
+        if keyOfEmail[i] < 0 {
+            var key = CustomerIdentity.key(customerId: nil, email: emails[email]) ?? ""
+            keyOfEmail[i] = key.withUTF8 { customerKeys.intern($0) }
+        }
+        return keyOfEmail[i]
     }
 
     /// Interns an optional identifier-like field (-1 when empty).

@@ -28,7 +28,8 @@ extension OrderFileParser {
 
         var orders: [Order] = []
         var known: [Bool] = []  // whether the order's currency is known
-        var orderIds = ByteInterner(capacity: max(16, totalBytes / 1000))
+        var keys: [Int32] = []
+        var orderIndexer = OrderIndex()
         var lineCount = 0
         var dataRows = 0
         var lastReported = 0
@@ -43,8 +44,8 @@ extension OrderFileParser {
         }
 
         while scanner.nextRecord() {
-            reportProgress(scanner, lastReported: &lastReported)
-            guard acceptRecord(scanner, headerCount: headerCount) else {
+            reportProgress(&scanner, lastReported: &lastReported)
+            guard acceptRecord(&scanner, headerCount: headerCount) else {
                 if case .unterminatedQuote = scanner.problem { break }
                 if scanner.problem != nil || scanner.fieldCount != 1 || !scanner.field(0).trimmed().isEmpty { dataRows += 1 }
                 continue
@@ -57,8 +58,7 @@ extension OrderFileParser {
                 continue
             }
             dataRows += 1
-            let (index32, isNew) = orderIds.lookupOrInsert(nameBytes)
-            let index = Int(index32)
+            let (index, isNew) = orderIndexer.lookupOrInsert(nameBytes, orders: orders)
             if isNew {
                 let placed = readTimestamp(value(scanner, cCreated), column: "Created at")
                 let currency = readCurrency(value(scanner, cCurrency), column: "Currency")
@@ -75,14 +75,16 @@ extension OrderFileParser {
                     }
                 }
                 let emailBytes = value(scanner, cEmail)
-                let email: String? = emailBytes.isEmpty ? nil : emails.string(emailBytes)
+                let emailId = OrderFileParser.internOptional(emailBytes, &emails)
+                let email: String? = emailId < 0 ? nil : emails[emailId]
                 let country = readCountry(value(scanner, cCountry), column: "Billing Country")
                 let cancelled = !value(scanner, cCancelled).isEmpty
-                orders.append(Order(id: orderIds[index32], placedAt: Instant(seconds: placed?.0 ?? 0), customerId: nil,
+                orders.append(Order(id: nameBytes.string, placedAt: Instant(seconds: placed?.0 ?? 0), customerId: nil,
                                     email: email, status: cancelled ? .cancelled : .placed,
                                     currency: currency ?? Currency(code: "EUR")!, total: total ?? 0, refunded: refunded ?? 0,
                                     country: country ?? nil, lines: []))
                 known.append(currency != nil)
+                keys.append(customerKey(customerId: -1, email: emailId))
             }
 
             let skuBytes = value(scanner, cSku)
@@ -114,9 +116,14 @@ extension OrderFileParser {
         if known.contains(false) {
             // Orders whose currency could not be read were reported; keep them out of the currency checks.
             var kept: [Order] = []
-            for (order, ok) in zip(orders, known) where ok { kept.append(order) }
+            var keptKeys: [Int32] = []
+            for i in orders.indices where known[i] {
+                kept.append(orders[i])
+                keptKeys.append(keys[i])
+            }
             orders = kept
+            keys = keptKeys
         }
-        return FileOrders(format: .shopify, orders: orders, lines: lineCount, unknownColumns: [])
+        return FileOrders(format: .shopify, orders: orders, lines: lineCount, unknownColumns: [], keys: keys)
     }
 }

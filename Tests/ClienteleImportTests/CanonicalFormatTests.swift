@@ -67,6 +67,23 @@ struct CanonicalFormatTests {
         #expect(parsed.orders[0].lines.map(\.productId) == ["P1", "P2"])
     }
 
+    @Test("Orders sorted descending, ascending or not at all group their lines by id", arguments: [
+        ["1003", "1002", "1002", "1001", "1003"], ["1001", "1002", "1002", "1003", "1001"], ["B", "A", "C", "A", "B"],
+        ["10", "9", "100", "9", "10"],
+    ])
+    func grouping(ids: [String]) throws {
+        let lines = ids.enumerated().map { row(["order_id": $0.element, "product_id": "P\($0.offset)"]) }
+        let parsed = try parse(([canonicalHeader] + lines).joined(separator: "\n"))
+        var expected: [String: [String]] = [:]
+        var firstSeen: [String] = []
+        for (i, id) in ids.enumerated() {
+            if expected[id] == nil { firstSeen.append(id) }
+            expected[id, default: []].append("P\(i)")
+        }
+        #expect(parsed.orders.map(\.id) == firstSeen)
+        for order in parsed.orders { #expect(order.lines.map(\.productId) == expected[order.id]) }
+    }
+
     @Test("The same instant written with another offset agrees; amounts agree by value")
     func agreementByValue() throws {
         let parsed = try parse(canonicalFile(row(), row(["placed_at": "2024-03-05T17:22:10Z", "order_total": "100", "product_id": "P2"])))

@@ -9,7 +9,7 @@ struct StoreImportTests {
     func idempotentAndReplacing() async throws {
         let dir = try TempDirectory()
         let path = try dir.write("orders.csv", canonicalFile(row(), row(["product_id": "P2"]), row(["order_id": "1002"])))
-        let store = InMemoryOrderStore()
+        let store: any OrderStore = InMemoryOrderStore()
 
         let first = try await importFiles(paths: [path], into: store)
         #expect(first.changes == ReplaceSummary(inserted: 2))
@@ -38,7 +38,7 @@ struct StoreImportTests {
     func dryRun() async throws {
         let dir = try TempDirectory()
         let path = try dir.write("orders.csv", canonicalFile(row()))
-        let store = InMemoryOrderStore()
+        let store: any OrderStore = InMemoryOrderStore()
         let before = try await store.contentChecksum()
         let summary = try await importFiles(paths: [path], into: store, options: ImportOptions(dryRun: true))
         #expect(summary.dryRun && summary.orders == 1)
@@ -58,7 +58,7 @@ struct StoreImportTests {
             row(["order_id": "1004", "customer_id": "", "email": " B@example.com", "currency": "EUR",
                  "placed_at": "2024-06-30T12:00:00+02:00"]),
             row(["order_id": "1005", "customer_id": "", "email": ""])))
-        let store = InMemoryOrderStore(settings: ShopSettings(timeZone: "Europe/Copenhagen", currency: "DKK"))
+        let store: any OrderStore = InMemoryOrderStore(settings: ShopSettings(timeZone: "Europe/Copenhagen", currency: "DKK"))
         let rates = try parseRateTable(name: "rates.csv", bytes: Array("EUR,7.46".utf8))
         let s = try await importFiles(paths: [path], into: store, options: ImportOptions(rates: rates))
         #expect(s.orders == 5 && s.lines == 6)

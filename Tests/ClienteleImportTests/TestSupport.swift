@@ -73,7 +73,7 @@ final class TempDirectory {
 }
 
 /// An in-memory DKK store holding one valid order (9001).
-func prefilledStore() async throws -> InMemoryOrderStore {
+func prefilledStore() async throws -> any OrderStore {
     let store = InMemoryOrderStore(settings: dkkShop)
     let dkk = Currency(code: "DKK")!
     let order = Order(id: "9001", placedAt: Instant(seconds: 1_700_000_000), customerId: "C9", email: "nine@example.com",
