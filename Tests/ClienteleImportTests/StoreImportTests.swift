@@ -1,6 +1,7 @@
 import ClienteleCore
 import ClienteleImport
 import ClienteleStore
+import Synchronization
 import Testing
 
 @Suite("Importing into a store")
@@ -75,4 +76,62 @@ struct StoreImportTests {
         #expect(text.contains("Currencies          DKK 4, EUR 1 (rate 7.46)"))
         #expect(text.contains("Stored              5 inserted, 0 replaced, 0 unchanged"))
     }
+}
+
+@Suite("Import details")
+struct ImportDetailTests {
+    @Test("The summary text, exactly")
+    func summaryText() async throws {
+        let dir = try TempDirectory()
+        let path = try dir.write("orders.csv", canonicalFile(row(), row(["order_id": "1002", "customer_id": "", "email": ""])))
+        let store: any OrderStore = InMemoryOrderStore()
+        let summary = try await importFiles(paths: [path], into: store)
+        #expect(summary.description.replacingOccurrences(of: dir.path + "/", with: "") == """
+            File                orders.csv: canonical order lines, 2 orders, 2 lines
+            Orders              2
+            Lines               2
+            Customers           1
+            Anonymous orders    1
+            Cancelled orders    0
+            First order         2024-03-05T17:22:10+00:00
+            Last order          2024-03-05T17:22:10+00:00
+            Reporting currency  DKK (set by this import)
+            Currencies          DKK 2
+            Stored              2 inserted, 0 replaced, 0 unchanged
+            """)
+    }
+
+    @Test("Progress reaches the total")
+    func progress() throws {
+        let seen = ProgressLog()
+        _ = try parse(canonicalFile(row()), options: ImportOptions(progress: { done, total in seen.add(done, total) }))
+        let last = try #require(seen.values.last)
+        #expect(last.0 == last.1 && last.1 > 0)
+    }
+
+    @Test("A UTF-8 file read as windows-1252 is refused with advice")
+    func utf8AsWindows1252() {
+        let f = failure("\u{FEFF}" + canonicalFile(row()), options: ImportOptions(encoding: .windows1252))
+        #expect(f?.description == "orders.csv:1: the file starts with a UTF-8 byte order mark, so it is UTF-8, not windows-1252: import it without --encoding windows-1252")
+    }
+
+    @Test("A directory is not a readable file")
+    func directory() throws {
+        let dir = try TempDirectory()
+        #expect(throws: ImportFailure.self) { try parseFiles(paths: [dir.path], settings: dkkShop) }
+    }
+
+    @Test("Encodings are found by the names users type")
+    func encodingNames() {
+        #expect(TextEncoding(name: "UTF-8") == .utf8)
+        #expect(TextEncoding(name: "cp1252") == .windows1252)
+        #expect(TextEncoding(name: "ebcdic") == nil)
+    }
+}
+
+/// Records progress calls from any thread.
+final class ProgressLog: Sendable {
+    private let storage = Mutex<[(Int, Int)]>([])
+    func add(_ done: Int, _ total: Int) { storage.withLock { $0.append((done, total)) } }
+    var values: [(Int, Int)] { storage.withLock { $0 } }
 }
