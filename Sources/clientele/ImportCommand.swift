@@ -52,7 +52,8 @@ struct ImportCommand: AsyncParsableCommand {
         // A dry run against a database that does not exist yet checks the files with a new shop's settings
         // and creates nothing.
         let path = try store.path()
-        let db: any OrderStore = dryRun && !FileManager.default.fileExists(atPath: path)
+        let existed = FileManager.default.fileExists(atPath: path)
+        let db: any OrderStore = dryRun && !existed
             ? InMemoryOrderStore() : try StoreOptions.open(path: path, create: true)
         var options = ImportOptions(format: format, encoding: TextEncoding(name: encoding)!, dryRun: dryRun)
         if let rates {
@@ -67,9 +68,15 @@ struct ImportCommand: AsyncParsableCommand {
             let summary = try await importFiles(paths: files, into: db, options: options)
             if options.progress != nil { ProgressBar.clear() }
             print(dryRun ? "Dry run: no errors found; nothing was written.\n" + summary.description : summary.description)
-        } catch let failure as ImportFailure {
+        } catch {
             if options.progress != nil { ProgressBar.clear() }
-            throw CLIError(failure.description + "\nNothing was imported: the database is unchanged.")
+            // A failed first import leaves no empty database behind.
+            if !existed && !dryRun {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+            guard let failure = error as? ImportFailure else { throw error }
+            let outcome = existed ? "the database is unchanged" : "no database was created"
+            throw CLIError(failure.description + "\nNothing was imported: \(outcome).")
         }
     }
 }

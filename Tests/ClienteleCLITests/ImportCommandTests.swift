@@ -104,6 +104,22 @@ struct ImportCommandTests {
         }
     }
 
+    @Test("A failed first import leaves no database file behind")
+    func failedFirstImportCreatesNothing() async throws {
+        try await Workspace.with { ws in
+            try ws.write("bad.csv", SmallShop.header + "\n"
+                + "1003,2025-01-20T09:00:00+01:00,C2,bo@example.com,placed,DKK,1.00,0.00,P2,Tea,two,1.00,0,DK\n")
+            let r = try await ws.run("import", "bad.csv", "--db", "new.sqlite")
+            #expect(r.status != 0)
+            #expect(r.stderr.contains("Nothing was imported: no database was created."), "\(r)")
+            let file = ws.path("new.sqlite")
+            #expect(!FileManager.default.fileExists(atPath: file))
+            // So a report still says there is no database, rather than an empty shop.
+            let report = try await ws.run("report", "customers", "--db", "new.sqlite")
+            #expect(report.stderr.contains("There is no database at new.sqlite"), "\(report)")
+        }
+    }
+
     @Test("Importing the same file twice changes nothing; a newer export replaces an order")
     func sameFileTwice() async throws {
         try await Workspace.with { ws in
