@@ -12,10 +12,12 @@ let package = Package(
         .library(name: "ClienteleSQLite", targets: ["ClienteleSQLite"]),
         .library(name: "ClienteleImport", targets: ["ClienteleImport"]),
         .library(name: "ClienteleDemo", targets: ["ClienteleDemo"]),
+        .library(name: "ClientelePrediction", targets: ["ClientelePrediction"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         // Pure: model, shop calendar, the columnar engine and every METRICS.md figure. No I/O, no clock.
@@ -30,14 +32,19 @@ let package = Package(
         ]),
         // Order exports: canonical CSV, Shopify; validation with file/line/column errors.
         .target(name: "ClienteleImport", dependencies: ["ClienteleCore", "ClienteleStore"]),
+        // Predictive CLV: BG/NBD, MBG/NBD and Gamma-Gamma, fitted by maximum likelihood. Pure, like the core.
+        .target(name: "ClientelePrediction", dependencies: [
+            "ClienteleCore",
+            .product(name: "RealModule", package: "swift-numerics"),
+        ]),
         // The demo shop generator (deterministic from a seed, streaming).
         .target(name: "ClienteleDemo", dependencies: ["ClienteleCore"]),
         .executableTarget(name: "clientele", dependencies: [
-            "ClienteleCore", "ClienteleStore", "ClienteleSQLite", "ClienteleImport", "ClienteleDemo",
+            "ClienteleCore", "ClienteleStore", "ClienteleSQLite", "ClienteleImport", "ClienteleDemo", "ClientelePrediction",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "clientele-bench", dependencies: [
-            "ClienteleCore", "ClienteleStore", "ClienteleSQLite", "ClienteleImport", "ClienteleDemo",
+            "ClienteleCore", "ClienteleStore", "ClienteleSQLite", "ClienteleImport", "ClienteleDemo", "ClientelePrediction",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "ClienteleCoreTests", dependencies: ["ClienteleCore"]),
@@ -45,6 +52,7 @@ let package = Package(
         .testTarget(name: "ClienteleStoreTests", dependencies: ["ClienteleStore", "ClienteleSQLite", "ClienteleCore"]),
         .testTarget(name: "ClienteleDemoTests", dependencies: ["ClienteleDemo", "ClienteleCore", "ClienteleImport"]),
         .testTarget(name: "ClienteleCLITests", dependencies: ["ClienteleCore"]),
+        .testTarget(name: "ClientelePredictionTests", dependencies: ["ClientelePrediction", "ClienteleCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
