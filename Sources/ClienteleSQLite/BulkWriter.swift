@@ -19,12 +19,34 @@ enum BulkWriter {
             try? db.execute(sql: "PRAGMA cache_size = \(previousCache)")
             db.releaseMemory()
         }
+        // Into a shop with no orders yet, nothing is deleted, so no cascade is needed and every line is
+        // inserted right after its own order: the per-line foreign-key lookup can be skipped (about a fifth
+        // of the insert time). The pragma only takes effect outside a transaction; if the shop turns out to
+        // hold orders once the transaction has begun (another writer got in between), the batch is rolled
+        // back and written again with the keys checked.
+        let fresh = try Writer.shopIsEmpty(db, shopId: shopId)
+        if fresh { try db.execute(sql: "PRAGMA foreign_keys = OFF") }
+        defer { if fresh { try? db.execute(sql: "PRAGMA foreign_keys = ON") } }
         var summary = ReplaceSummary()
+        var retry = false
         try db.inTransaction(.immediate) {
+            if fresh, try !Writer.shopIsEmpty(db, shopId: shopId) {
+                retry = true
+                return .rollback
+            }
             var writer = try Writer(db: db, shopId: shopId)
             summary = try writer.replace(orders)
             if summary.inserted + summary.replaced > 0 { try SQLiteSchema.bumpRevision(db) }
             return .commit
+        }
+        if retry {
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+            try db.inTransaction(.immediate) {
+                var writer = try Writer(db: db, shopId: shopId)
+                summary = try writer.replace(orders)
+                if summary.inserted + summary.replaced > 0 { try SQLiteSchema.bumpRevision(db) }
+                return .commit
+            }
         }
         return summary
     }
@@ -94,9 +116,14 @@ enum BulkWriter {
             }.joined(separator: ", ")
         }
 
+        /// Whether the shop holds no order.
+        static func shopIsEmpty(_ db: Database, shopId: Int64) throws -> Bool {
+            try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM orders WHERE shop_id = ?)",
+                                arguments: [shopId]) ?? false)
+        }
+
         mutating func replace(_ orders: [Order]) throws -> ReplaceSummary {
-            let isEmpty = try !(Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM orders WHERE shop_id = ?)",
-                                             arguments: [shopId]) ?? false)
+            let isEmpty = try Self.shopIsEmpty(db, shopId: shopId)
             var summary = ReplaceSummary()
             if isEmpty {
                 // Fast path: nothing to compare with; a repeated id fails on the primary key. Inserting in
@@ -196,7 +223,7 @@ enum BulkWriter {
         }
 
         @inline(__always)
-        private static func bind(_ order: Order, to o: RawStatement, at first: Int32) {
+        private static func bind(_ order: borrowing Order, to o: RawStatement, at first: Int32) {
             o.bind(first, order.id)
             o.bind(first + 1, order.placedAt.seconds)
             o.bind(first + 2, order.customerId)
@@ -212,7 +239,7 @@ enum BulkWriter {
         }
 
         @inline(__always)
-        private static func bind(_ line: OrderLine, number: Int, of orderId: String, to l: RawStatement,
+        private static func bind(_ line: borrowing OrderLine, number: Int, of orderId: String, to l: RawStatement,
                                  at first: Int32) {
             l.bind(first, orderId)
             l.bind(first + 1, Int64(number))

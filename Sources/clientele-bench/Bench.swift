@@ -14,7 +14,7 @@ struct Bench: AsyncParsableCommand {
           .build/release/clientele-bench import --orders 1000000
           .build/release/clientele-bench report --sizes 100000,1000000,10000000
         """,
-        subcommands: [ImportBench.self, ReportBench.self]
+        subcommands: [ImportBench.self, StoreBench.self, ReportBench.self]
     )
 }
 
@@ -31,6 +31,14 @@ func currentRSS() -> Int {
     let parts = text.split(separator: " ")
     guard parts.count > 1, let pages = Int(parts[1]) else { return 0 }
     return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+/// CPU seconds (user + system) this process has used so far: steadier than wall time on a busy machine.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 /// Monotonic seconds.
