@@ -8,7 +8,8 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports over the shop's orders.",
-        subcommands: [CustomersReport.self]
+        subcommands: [CustomersReport.self,
+                      RetentionReportCommand.self, CLVReportCommand.self, CohortsReportCommand.self, RFMReportCommand.self]
     )
 }
 
