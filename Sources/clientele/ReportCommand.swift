@@ -8,7 +8,7 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Reports over the shop's orders.",
-        subcommands: [CustomersReport.self,
+        subcommands: [CustomersReport.self, WhenReport.self, TogetherReport.self, CyclesReport.self, DueReport.self, ProductsReport.self,
                       RetentionReportCommand.self, CLVReportCommand.self, CohortsReportCommand.self, RFMReportCommand.self]
     )
 }
