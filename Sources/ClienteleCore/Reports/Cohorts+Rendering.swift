@@ -99,12 +99,12 @@ extension Cohorts {
         var t = TextTable([("Cohort", .left), ("Customers", .right)] + (0..<width).map { ("\($0)", .right) })
         for c in cohorts {
             var cells = [TextTable.Cell(c.label), TextTable.Cell(f.integer(c.customers))]
-            for cell in c.cells { cells.append(TextTable.Cell(cellText(cell, metric, f) + (cell.isComplete ? "" : "*"))) }
+            for cell in c.cells { cells.append(TextTable.Cell(cellText(cell, metric, f) + (cell.isComplete ? " " : "*"))) }
             t.add(cells)
         }
         if metric == .retention {
             var cells = [TextTable.Cell("Average"), TextTable.Cell("")]
-            for k in 0..<width { cells.append(TextTable.Cell(averageRetention[k].map { f.percent($0) } ?? "–")) }
+            for k in 0..<width { cells.append(TextTable.Cell((averageRetention[k].map { f.percent($0) } ?? "–") + " ")) }
             t.add(cells)
         }
         out += t.lines(colour: false)
