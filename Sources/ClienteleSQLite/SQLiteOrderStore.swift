@@ -177,6 +177,8 @@ public final class SQLiteOrderStore: OrderStore {
                 var sum = StoreChecksum()
                 sum.add(try SQLiteOrderStore.readSettings(db, shopId: shopId))
                 try OrderScanner.scan(db, shopId: shopId) { sum.add($0) }
+                for audience in try SQLiteOrderStore.readAudiences(db, shopId: shopId) { sum.add(audience) }
+                sum.addAudienceSeedVersion(try SQLiteOrderStore.readSeedVersion(db, shopId: shopId))
                 return sum.finalize()
             }
         }
@@ -184,7 +186,7 @@ public final class SQLiteOrderStore: OrderStore {
 
     // MARK: Errors
 
-    private func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         do {
             return try await body()
         } catch {

@@ -80,6 +80,27 @@ enum SQLiteSchema {
                 INSERT INTO store_revision (id, instance, counter) VALUES (1, lower(hex(randomblob(16))), 0);
                 """)
         }
+        migrator.registerMigration("v3-audiences") { db in
+            try db.execute(sql: """
+                -- Saved audience filters, by name (compared by bytes). Times in seconds since the Unix epoch,
+                -- given by the caller. Audiences do not change the store revision: no snapshot depends on them.
+                CREATE TABLE audiences (
+                    shop_id INTEGER NOT NULL REFERENCES shop(id),
+                    name TEXT NOT NULL CHECK (name <> ''),
+                    filter TEXT NOT NULL CHECK (filter <> ''),
+                    built_in INTEGER NOT NULL CHECK (built_in IN (0, 1)),
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (shop_id, name)
+                ) STRICT, WITHOUT ROWID;
+
+                -- The version of the built-in audience set each shop was last seeded with (no row: never).
+                CREATE TABLE audience_seed (
+                    shop_id INTEGER PRIMARY KEY REFERENCES shop(id),
+                    version INTEGER NOT NULL CHECK (version >= 0)
+                ) STRICT;
+                """)
+        }
         return migrator
     }()
 

@@ -8,6 +8,8 @@ public actor InMemoryOrderStore: OrderStore {
     /// This store's identity in revision tokens, and its change counter.
     private let instance = String(UInt64.random(in: 0...UInt64.max), radix: 16)
     private var changes = 0
+    private var audiences: [ByteString: SavedAudience] = [:]
+    private var seedVersion = 0
 
     /// An empty store with the given settings (METRICS.md defaults unless told otherwise).
     public init(settings: ShopSettings = ShopSettings()) {
@@ -69,9 +71,44 @@ public actor InMemoryOrderStore: OrderStore {
         return StoreCounts(orders: orders.count, lines: lines, products: products.count)
     }
 
-    /// The `StoreChecksum` of settings and orders.
+    /// The `StoreChecksum` of settings, orders and audiences.
     public func contentChecksum() -> String {
-        StoreChecksum.checksum(settings: settings, orders: sortedOrders())
+        StoreChecksum.checksum(settings: settings, orders: sortedOrders(), audiences: listAudiences(),
+                               audienceSeedVersion: seedVersion)
+    }
+
+    // MARK: Audiences
+
+    /// The saved audiences in ascending name by bytes.
+    public func listAudiences() -> [SavedAudience] {
+        audiences.values.sorted { StoreContent.precedes($0.name, $1.name) }
+    }
+
+    /// Inserts or replaces the audience with the same name.
+    public func saveAudience(_ audience: SavedAudience) throws {
+        try SavedAudience.validate(audience)
+        audiences[ByteString(audience.name)] = audience
+    }
+
+    /// Deletes the audience called `name`; `false` when there is none.
+    public func deleteAudience(name: String) -> Bool {
+        audiences.removeValue(forKey: ByteString(name)) != nil
+    }
+
+    /// The built-in audience seed version (0: never seeded).
+    public func audienceSeedVersion() -> Int { seedVersion }
+
+    /// Seeds the audiences whose names are free when the seed version is below `version`.
+    public func seedAudiences(_ batch: [SavedAudience], version: Int) throws -> [String] {
+        guard seedVersion < version else { return [] }
+        for audience in batch { try SavedAudience.validate(audience) }
+        var inserted: [String] = []
+        for audience in batch where audiences[ByteString(audience.name)] == nil {
+            audiences[ByteString(audience.name)] = audience
+            inserted.append(audience.name)
+        }
+        seedVersion = version
+        return inserted
     }
 
     private func sortedOrders() -> [Order] {

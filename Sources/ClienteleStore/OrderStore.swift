@@ -12,6 +12,11 @@ public protocol OrderStore: Sendable {
     /// Inserts the given orders, replacing any stored order with the same id (a later export is newer
     /// data), in one transaction: all or nothing. Importing the same orders twice changes nothing.
     func replaceOrders(_ orders: [Order]) async throws -> ReplaceSummary
+    /// Like `replaceOrders`, for orders that arrive in batches while they are read (`OrderBatchSource`): one
+    /// transaction over every batch, committed when the producer finishes, rolled back when it fails or any
+    /// order breaks a rule. An id sent again (in a later batch or the same one) replaces the earlier order;
+    /// the summary counts each id once, comparing its final order with what the store held before.
+    func replaceOrders(streaming source: OrderBatchSource) async throws -> ReplaceSummary
     /// Calls `body` with every stored order (lines included), in ascending order id.
     func scanOrders(_ body: (Order) throws -> Void) async throws
     /// Counts of what the store holds.
@@ -23,6 +28,22 @@ public protocol OrderStore: Sendable {
     /// A checksum of the store's whole content (settings and orders with their lines), independent of
     /// insertion order and row ids: equal checksums mean equal content.
     func contentChecksum() async throws -> String
+
+    // MARK: Audiences (saving one changes no revision: the snapshot does not depend on audiences)
+
+    /// The saved audiences, in ascending name by bytes.
+    func listAudiences() async throws -> [SavedAudience]
+    /// Inserts `audience`, or replaces the saved audience with the same name (bytes); checks
+    /// `SavedAudience.validate` first.
+    func saveAudience(_ audience: SavedAudience) async throws
+    /// Deletes the audience called `name` (bytes); `false` when there is none.
+    func deleteAudience(name: String) async throws -> Bool
+    /// The version of the built-in audience set this store was last seeded with; 0 when never.
+    func audienceSeedVersion() async throws -> Int
+    /// In one transaction, only when the store's seed version is below `version`: inserts each of
+    /// `audiences` whose name is not taken, and records `version`. Returns the names inserted (none when
+    /// another process seeded first). Deleted built-ins are not brought back by a later call with the same version.
+    func seedAudiences(_ audiences: [SavedAudience], version: Int) async throws -> [String]
 }
 
 /// What `replaceOrders` did.

@@ -79,6 +79,35 @@ public struct StoreChecksum: Sendable {
         }
     }
 
+    /// Adds one saved audience. Feed the audiences after the orders, in ascending name by bytes
+    /// (`StoreContent.precedes`); a store without audiences adds nothing, so its checksum is unchanged.
+    public mutating func add(_ audience: SavedAudience) {
+        byte(0x41) // "A"
+        text(audience.name)
+        text(audience.filter)
+        int(audience.createdAt.seconds)
+        int(audience.updatedAt.seconds)
+        byte(audience.builtIn ? 1 : 0)
+    }
+
+    /// Adds the built-in audience seed version, after the audiences; only when it is not 0.
+    public mutating func addAudienceSeedVersion(_ version: Int) {
+        guard version != 0 else { return }
+        byte(0x56) // "V"
+        int(Int64(version))
+    }
+
+    /// The checksum of `settings`, `orders` (ascending id), `audiences` (ascending name) and the seed version.
+    public static func checksum(settings: ShopSettings, orders: some Sequence<Order>, audiences: [SavedAudience],
+                                audienceSeedVersion: Int) -> String {
+        var sum = StoreChecksum()
+        sum.add(settings)
+        for order in orders { sum.add(order) }
+        for audience in audiences { sum.add(audience) }
+        sum.addAudienceSeedVersion(audienceSeedVersion)
+        return sum.finalize()
+    }
+
     /// The checksum as 32 lower-case hex digits.
     public func finalize() -> String {
         var copy = self

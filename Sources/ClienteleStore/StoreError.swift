@@ -18,6 +18,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let duplicateOrderId = Code("duplicateOrderId")
         /// Stored data cannot be read back (damaged or edited by hand).
         public static let corruptData = Code("corruptData")
+        /// An audience breaks a store rule (empty name or filter).
+        public static let invalidAudience = Code("invalidAudience")
         /// Any other storage failure (disk full, I/O error, database busy …).
         public static let storageFailure = Code("storageFailure")
 

@@ -9,7 +9,8 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Reports over the shop's orders.",
         subcommands: [CustomersReport.self, WhenReport.self, TogetherReport.self, CyclesReport.self, DueReport.self, ProductsReport.self,
-                      RetentionReportCommand.self, CLVReportCommand.self, CohortsReportCommand.self, RFMReportCommand.self]
+                      RetentionReportCommand.self, CLVReportCommand.self, CohortsReportCommand.self, RFMReportCommand.self,
+                      LifecycleReportCommand.self, GrowthReportCommand.self, GroupsReportCommand.self]
     )
 }
 

@@ -1,0 +1,101 @@
+/// One field an audience filter can test (METRICS.md, "Audiences"): its name, what it means, and how to
+/// read it for a customer. Adding a field (an RFM segment, a predicted value) is one entry in `all`.
+public struct AudienceField: Sendable {
+    /// The name as written in filters, e.g. `last_order`.
+    public let name: String
+    /// Other accepted spellings.
+    public let aliases: [String]
+    /// What the field means, for `clientele audience fields` and the docs.
+    public let summary: String
+    /// How the field is read and compared.
+    public let kind: Kind
+
+    /// The kinds of value a field has; each decides which operators apply.
+    public enum Kind: Sendable {
+        /// A whole count (`=`, `!=`, `<`, `<=`, `>`, `>=`, `between`).
+        case count(@Sendable (AudienceContext, Int) -> Int64?)
+        /// Money in minor units of the shop's currency; filters write amounts in major units (`1000.50`).
+        case money(@Sendable (AudienceContext, Int) -> Int64?)
+        /// A real number (a probability, a score).
+        case number(@Sendable (AudienceContext, Int) -> Double?)
+        /// A shop date as a day number (`before`, `after`, `within`, comparisons, `between`).
+        case date(@Sendable (AudienceContext, Int) -> Int?)
+        /// One of a fixed set of values (`=`, `!=`, `in`, `not in`); the closure gives the value's index.
+        case category([CategoryValue], @Sendable (AudienceContext, Int) -> Int?)
+        /// Free text (`=`, `!=`, `in`, `contains`, `starts with`, `ends with`), compared case-insensitively.
+        case text(@Sendable (AudienceContext, Int) -> String?)
+        /// A product the customer bought (`bought "P00042"`).
+        case product
+    }
+
+    /// One value of a category field: the name shown and other accepted spellings.
+    public struct CategoryValue: Sendable {
+        /// The value's name, e.g. `slipping-away`.
+        public let name: String
+        /// Other accepted spellings, e.g. `slipping_away`.
+        public let aliases: [String]
+
+        /// A value `name` also written as `aliases`.
+        public init(_ name: String, _ aliases: [String] = []) {
+            self.name = name
+            self.aliases = aliases
+        }
+    }
+
+    /// A field named `name`.
+    public init(_ name: String, aliases: [String] = [], _ summary: String, _ kind: Kind) {
+        self.name = name
+        self.aliases = aliases
+        self.summary = summary
+        self.kind = kind
+    }
+
+    /// What kind of value, in words (for error messages and the field list).
+    public var kindName: String {
+        switch kind {
+        case .count: return "a number"
+        case .money: return "an amount"
+        case .number: return "a number"
+        case .date: return "a date"
+        case .category: return "one of a set of values"
+        case .text: return "text"
+        case .product: return "a product id"
+        }
+    }
+
+    /// Every field, in the order the docs list them. (RFM segment: add `rfm` here as a `.category` once the
+    /// RFM report's segments are a column of `AudienceContext`; predicted values `p_alive` and
+    /// `predicted_clv` likewise as `.number` and `.money`.)
+    public static let all: [AudienceField] = [
+        AudienceField("orders", "orders up to the as-of date", .count { ctx, c in Int64(ctx.profiles.orders[c]) }),
+        AudienceField("revenue", "lifetime revenue (gross order totals) in the shop's currency",
+                      .money { ctx, c in ctx.profiles.revenue[c] }),
+        AudienceField("aov", aliases: ["average_order_value"], "average order value: revenue ÷ orders",
+                      .money { ctx, c in ctx.averageOrderValue(c) }),
+        AudienceField("items", "units bought (sum of line quantities)", .count { ctx, c in ctx.profiles.items[c] }),
+        AudienceField("first_order", "the shop date of the first order", .date { ctx, c in ctx.firstOrderDay(c) }),
+        AudienceField("last_order", "the shop date of the last order up to the as-of date",
+                      .date { ctx, c in ctx.lastOrderDay(c) }),
+        AudienceField("group", "one-time, loyal, frequent or vip (METRICS.md, \"Groups\")",
+                      .category(CustomerGroup.allCases.map { g in
+                          CategoryValue(g.rawValue, g == .oneTime ? ["one_time", "onetime", "one"] : [])
+                      }, { ctx, c in ctx.profiles.group[c].index })),
+        AudienceField("stage", "new, active, slipping-away or lost (METRICS.md, \"Stage\")",
+                      .category(LifecycleStage.allCases.map { s in
+                          CategoryValue(s.rawValue, s == .slippingAway ? ["slipping_away", "slipping"] : [])
+                      }, { ctx, c in ctx.profiles.stage[c].index })),
+        AudienceField("bought", "bought the product with this id (any order up to the as-of date)", .product),
+        AudienceField("country", "the country of the latest order that has one (two letters)",
+                      .text { ctx, c in ctx.country(ofCustomer: c) }),
+        AudienceField("email", aliases: ["e-mail"], "the e-mail of the latest order that has one",
+                      .text { ctx, c in ctx.email(ofCustomer: c) }),
+        AudienceField("customer", aliases: ["customer_id"], "the customer key (customer id or e-mail)",
+                      .text { ctx, c in ctx.snapshot.customerKey(c) }),
+    ]
+
+    /// The field called `name` (or one of its aliases), case-insensitively.
+    public static func named(_ name: String) -> AudienceField? {
+        let n = name.lowercased()
+        return all.first { $0.name == n || $0.aliases.contains(n) }
+    }
+}
