@@ -139,7 +139,7 @@ extension FitReport {
             let diff = v.actual == 0 ? nil : (v.predicted - Double(v.actual)) / Double(v.actual)
             out.append("")
             out.append("Holdout \(calibrationEnd.adding(days: 1)) … \(holdoutEnd!): predicted \(PlainText.fixed(v.predicted, 1)) repeat purchase days, actual \(v.actual)"
-                       + (diff.map { " (predicted is \(PlainText.fixed($0 * 100, 1)) % off)" } ?? ""))
+                       + (diff.map { " (predicted − actual: \(PlainText.fixed($0 * 100, 1)) %)" } ?? ""))
             out.append("")
             out += PlainText.table(["Repeat days to \(calibrationEnd)", "Customers", "Predicted", "Actual", "Predicted/customer", "Actual/customer"],
                                    right: [false, true, true, true, true, true],
@@ -154,9 +154,9 @@ extension FitReport {
             out.append("")
             out.append("Cumulative repeat purchase days since \(firstPurchase)" + (every > 1 ? " (every \(every) weeks)" : "") + ":")
             var rows: [[String]] = []
-            for (i, t) in points.enumerated() where i % every == every - 1 || i == points.count - 1 {
-                let mark = t.date == calibrationEnd ? " ← calibration end"
-                    : (i > 0 && points[i - 1].date < calibrationEnd && t.date > calibrationEnd ? " ← holdout" : "")
+            for (i, t) in points.enumerated() where i % every == every - 1 || i == points.count - 1 || t.date == calibrationEnd {
+                let mark = t.date == calibrationEnd ? " ← calibration end" : ""
+
                 rows.append([PlainText.fixed(t.week, t.week == t.week.rounded() ? 0 : 1), t.date.description, String(t.actual), PlainText.fixed(t.predicted, 1) + mark])
             }
             out += PlainText.table(["Week", "To", "Actual", "Predicted"], right: [true, false, true, false], rows)

@@ -19,7 +19,7 @@ public struct HoldoutValidation: Sendable, Hashable {
     /// By calibration frequency.
     public var buckets: [Bucket]
     /// Cumulative repeat purchase days since the first customer's first purchase, every seven days up to the
-    /// holdout end (or `D`), then that end itself.
+    /// holdout end (or `D`), with `D` itself and that end added.
     public var tracking: [TrackingPoint]
 
     /// Customers with one calibration frequency (or 7 and more).
@@ -93,6 +93,10 @@ public struct HoldoutValidation: Sendable, Hashable {
         for c in 0..<s.customerCount where s.isIncluded(c) { births[Int(s.firstPurchaseDay[c]) - day0] += 1 }
         let expectedByAge = (0...span).map { fit.expectedRepeatPurchases(Double($0) / fit.unit.days) }
         var points: [Int] = Array(stride(from: day0 + 7, through: end, by: 7))
+        let calibrationDay = s.calibrationEnd.dayNumber
+        if calibrationDay < end && calibrationDay > day0 && (calibrationDay - day0) % 7 != 0 {
+            points.insert(calibrationDay, at: points.firstIndex { $0 > calibrationDay } ?? points.count)
+        }
         if points.last != end { points.append(end) }
         var tracking: [TrackingPoint] = []
         var cumulative = 0, counted = day0 - 1

@@ -111,7 +111,9 @@ import Testing
         let last = try #require(v.tracking.last)
         #expect(last.date == CDNOW.holdoutEnd)
         #expect(last.actual == 2457 + 1882)
-        // Weekly points 1997-01-08 … 1998-06-24 (77), then 1998-06-30.
-        #expect(v.tracking.count == 78)
+        // Weekly points 1997-01-08 … 1998-06-24 (77), the calibration end 1997-09-30 and the holdout end 1998-06-30.
+        #expect(v.tracking.count == 79)
+        let atCalibrationEnd = try #require(v.tracking.first { $0.date == CDNOW.calibrationEnd })
+        #expect(atCalibrationEnd.actual == 2457)
     }
 }
