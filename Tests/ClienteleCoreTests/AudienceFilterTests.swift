@@ -176,6 +176,33 @@ struct AudienceFilterTests {
         }
     }
 
+    // The expected sets come from the RFM report itself (RFM.compute), not from the filter code.
+    @Test("rfm fields read the RFM report's segments and scores")
+    func rfm() throws {
+        let s = AudienceFixture.snapshot
+        let rfm = RFM.compute(snapshot: s, asOf: LifecycleFixture.day(400), currency: LifecycleFixture.dkk)
+        func keys(_ pick: (Int) -> Bool) -> [String] { (0..<s.customerCount).filter(pick).map { s.customerKey($0) } }
+        var seen = 0
+        for segment in RFM.Segment.allCases {
+            let expected = keys { rfm.segment(ofCustomer: $0) == segment }
+            seen += expected.count
+            #expect(try AudienceFixture.select("rfm = \"\(segment.rawValue)\"") == expected, "\(segment)")
+            #expect(try AudienceFixture.select("rfm = \(AudienceField.rfmValue(segment).name)") == expected)
+        }
+        #expect(seen == 4)
+        #expect(try AudienceFixture.select("r_score >= 4") == keys { (rfm.score(ofCustomer: $0)?.recency ?? 0) >= 4 })
+        #expect(try AudienceFixture.select("m_score = 5 or f_score = 1") == keys {
+            rfm.score(ofCustomer: $0).map { $0.monetary == 5 || $0.frequency == 1 } ?? false
+        })
+        #expect(AudienceField.rfmValue(.cantLoseThem).name == "cant-lose-them")
+        do {
+            _ = try AudienceFilter("rfm = champs")
+            Issue.record("no error")
+        } catch {
+            #expect(error.location.hasPrefix("filter:1:7: unknown RFM segment \"champs\"; RFM segments: champions, loyal, potential-loyalists,"))
+        }
+    }
+
     @Test("every built-in audience parses and names known fields")
     func builtIns() throws {
         for b in BuiltInAudience.all {

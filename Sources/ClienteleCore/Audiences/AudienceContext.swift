@@ -8,6 +8,9 @@ public struct AudienceContext: Sendable {
     public let profiles: CustomerProfiles
     /// The shop's reporting currency (money values in filters are in it).
     public let currency: Currency
+    /// RFM scores as of the same date, for the `rfm` fields; computed by `AudienceFilter.customers(in:)`
+    /// when a filter uses them and this is `nil`.
+    public var rfm: RFM?
 
     /// A context over `snapshot` with `profiles` computed as of their date.
     public init(snapshot: ShopSnapshot, profiles: CustomerProfiles, currency: Currency) {

@@ -63,9 +63,8 @@ public struct AudienceField: Sendable {
         }
     }
 
-    /// Every field, in the order the docs list them. (RFM segment: add `rfm` here as a `.category` once the
-    /// RFM report's segments are a column of `AudienceContext`; predicted values `p_alive` and
-    /// `predicted_clv` likewise as `.number` and `.money`.)
+    /// Every field, in the order the docs list them. (Predicted values join as one entry each once the
+    /// predictions are a column of `AudienceContext`: `p_alive` as `.number`, `predicted_clv` as `.money`.)
     public static let all: [AudienceField] = [
         AudienceField("orders", "orders up to the as-of date", .count { ctx, c in Int64(ctx.profiles.orders[c]) }),
         AudienceField("revenue", "lifetime revenue (gross order totals) in the shop's currency",
@@ -91,7 +90,26 @@ public struct AudienceField: Sendable {
                       .text { ctx, c in ctx.email(ofCustomer: c) }),
         AudienceField("customer", aliases: ["customer_id"], "the customer key (customer id or e-mail)",
                       .text { ctx, c in ctx.snapshot.customerKey(c) }),
+        AudienceField("rfm", aliases: ["rfm_segment"], "the RFM segment (METRICS.md, \"RFM\"), e.g. champions, at-risk",
+                      .category(RFM.Segment.allCases.map(Self.rfmValue), { ctx, c in
+                          ctx.rfm?.segment(ofCustomer: c).flatMap { s in RFM.Segment.allCases.firstIndex(of: s) }
+                      })),
+        AudienceField("r_score", "the RFM recency score, 1–5 (5: most recent)",
+                      .count { ctx, c in ctx.rfm?.score(ofCustomer: c).map { Int64($0.recency) } }),
+        AudienceField("f_score", "the RFM frequency score, 1–5", .count { ctx, c in ctx.rfm?.score(ofCustomer: c).map { Int64($0.frequency) } }),
+        AudienceField("m_score", "the RFM monetary score, 1–5", .count { ctx, c in ctx.rfm?.score(ofCustomer: c).map { Int64($0.monetary) } }),
     ]
+
+    /// The fields read from `AudienceContext.rfm`.
+    static let rfmFields: Set<String> = ["rfm", "r_score", "f_score", "m_score"]
+
+    /// An RFM segment as a filter value: `Potential loyalists` is written `potential-loyalists` (also with
+    /// `_` or as the quoted name), `Can't lose them` is `cant-lose-them`.
+    static func rfmValue(_ s: RFM.Segment) -> CategoryValue {
+        let lower = s.rawValue.lowercased()
+        let kebab = String(lower.filter { $0 != "'" }.map { $0 == " " ? "-" : $0 })
+        return CategoryValue(kebab, [lower, String(kebab.map { $0 == "-" ? "_" : $0 })])
+    }
 
     /// The field called `name` (or one of its aliases), case-insensitively.
     public static func named(_ name: String) -> AudienceField? {

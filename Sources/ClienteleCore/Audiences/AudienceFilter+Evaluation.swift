@@ -2,7 +2,11 @@ extension AudienceFilter {
     /// Which customers match as of the context's date: a mask over the snapshot's dense customer ids
     /// (`mask[c]`), false for everyone without an order up to that date. Other reports take this mask to
     /// restrict themselves to an audience.
-    public func customers(in ctx: AudienceContext) -> [Bool] {
+    public func customers(in context: AudienceContext) -> [Bool] {
+        var ctx = context
+        if ctx.rfm == nil && fieldNames.contains(where: AudienceField.rfmFields.contains) {
+            ctx.rfm = RFM.compute(snapshot: ctx.snapshot, asOf: ctx.asOf, currency: ctx.currency)
+        }
         var mask = evaluate(root, ctx)
         for c in 0..<mask.count where mask[c] && !ctx.isCustomer(c) { mask[c] = false }
         return mask

@@ -297,7 +297,8 @@ struct AudienceParser {
         }
         let v = t.text.lowercased()
         guard let i = values.firstIndex(where: { $0.name == v || $0.aliases.contains(v) }) else {
-            throw fail(.badValue, "unknown \(field.name) \(t.quoted); \(field.name)s: \(names)", at: t)
+            let noun = field.name == "rfm" ? "RFM segment" : field.name
+            throw fail(.badValue, "unknown \(noun) \(t.quoted); \(noun)s: \(names)", at: t)
         }
         _ = next()
         return i
