@@ -83,7 +83,7 @@ public struct Cohorts: Sendable, Equatable {
 
     /// Computes the `count` most recent cohorts up to the one holding `asOf`; a pure function of its
     /// arguments. `members`, when given, is indexed by dense customer id and keeps only the customers
-    /// marked `true` (the hook for an audience filter).
+    /// marked `true` (the hook for an audience filter); customers past its end are left out.
     public static func compute(snapshot s: ShopSnapshot, asOf: ShopDate, granularity: Granularity = .month,
                                count: Int = 12, filter: Filter = Filter(), members: [Bool]? = nil,
                                currency: Currency, timeZone: String) -> Cohorts {
@@ -129,7 +129,7 @@ public struct Cohorts: Sendable, Equatable {
                     let cohort = periodIndex(Int(month[lo]))
                     let row = cohort - firstIndex
                     if row < 0 { continue }
-                    if let members, c < members.count, !members[c] { continue }
+                    if let members, c >= members.count || !members[c] { continue }
                     if countryFilter != -1 && country[lo] != countryFilter { continue }
                     if productFilter != -1 {
                         var found = false
