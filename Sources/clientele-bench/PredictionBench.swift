@@ -47,6 +47,7 @@ struct PredictionBench: AsyncParsableCommand {
         var summaryTimes: [Double] = [], fitTimes: [Double] = [], spendTimes: [Double] = [], predictTimes: [Double] = []
         var summaries = try make()
         var fit: RepeatPurchaseFit?
+        var spendNote: String?
         for _ in 0..<max(1, runs) {
             var t = now()
             summaries = try make()
@@ -56,7 +57,8 @@ struct PredictionBench: AsyncParsableCommand {
             fitTimes.append(now() - t)
             fit = f
             t = now()
-            let g = try GammaGammaFit.fit(summaries)
+            var g: GammaGammaFit?
+            do { g = try GammaGammaFit.fit(summaries) } catch { spendNote = error.description }
             spendTimes.append(now() - t)
             t = now()
             let p = CustomerPredictions.compute(summaries: summaries, fit: f, spend: g)
@@ -74,6 +76,7 @@ struct PredictionBench: AsyncParsableCommand {
         if let p = fit?.parameters {
             print(String(format: "%20@ r %.4f  α %.4f  a %.4f  b %.4f (%@)", "" as NSString, p.r, p.alpha, p.a, p.b, unit.rawValue as NSString))
         }
+        if let spendNote { print("                     (no spend model, predictions without CLV: \(spendNote))") }
     }
 
     /// CDNOW rows as transactions: the sample is `master-id sample-id YYYYMMDD cds value`, the master
