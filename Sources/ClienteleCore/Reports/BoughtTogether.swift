@@ -122,28 +122,18 @@ public struct BoughtTogether: Sendable, Equatable {
         }
 
         let found = PairCounter.count(baskets: counts, frequentRank: frequentRank, frequentCount: frequentByRank.count,
-                                      minCount: minCount, focus: focusRank)
+                                      minCount: minCount, focus: focusRank, keep: max(0, top))
 
-        // Order: support count desc, then (a, b) ascending by id (ranks follow id order).
+        // Order: support count desc, then (a, b) ascending by id (ranks follow id order); a kept top list
+        // comes sorted already.
         var selected = Array(0..<found.count.count)
-        if top > 0 && selected.count > top {
-            // The support count of the top-th pair: keep only pairs at least that frequent before sorting.
-            var histogram = [Int](repeating: 0, count: Int(found.count.max() ?? 0) + 1)
-            for c in found.count { histogram[Int(c)] += 1 }
-            var threshold = histogram.count - 1, seen = 0
-            while threshold > 0 {
-                seen += histogram[threshold]
-                if seen >= top { break }
-                threshold -= 1
+        if top <= 0 {
+            selected.sort { x, y in
+                if found.count[x] != found.count[y] { return found.count[x] > found.count[y] }
+                if found.a[x] != found.a[y] { return found.a[x] < found.a[y] }
+                return found.b[x] < found.b[y]
             }
-            selected = selected.filter { found.count[$0] >= Int32(threshold) }
         }
-        selected.sort { x, y in
-            if found.count[x] != found.count[y] { return found.count[x] > found.count[y] }
-            if found.a[x] != found.a[y] { return found.a[x] < found.a[y] }
-            return found.b[x] < found.b[y]
-        }
-        if top > 0 && selected.count > top { selected.removeSubrange(top...) }
 
         let n = Double(counts.orders)
         let pairs: [Pair] = selected.enumerated().map { r, k in
@@ -158,7 +148,7 @@ public struct BoughtTogether: Sendable, Equatable {
         }
         return BoughtTogether(asOf: asOf, period: period, timeZone: timeZone, orders: counts.orders,
                               products: counts.distinctProducts, minSupportCount: Int(minCount),
-                              frequentProducts: frequentByRank.count, pairCount: found.count.count,
+                              frequentProducts: frequentByRank.count, pairCount: found.total,
                               focus: focus, pairs: pairs)
     }
 
@@ -215,8 +205,10 @@ public struct BoughtTogether: Sendable, Equatable {
     /// Pair counting over the frequent products of each basket.
     enum PairCounter {
         /// Pairs `(a, b)` of frequent ranks with `a < b` (or `a` = the focus) and their support counts ≥ `minCount`.
+        /// With `keep` > 0 only the best `keep` pairs (support count desc, then a, then b) are returned, the
+        /// others are only counted in `total`; with `keep` = 0 every pair is returned.
         static func count(baskets: Counter, frequentRank: [Int32], frequentCount f: Int, minCount: Int32,
-                          focus: Int32?) -> (a: [Int32], b: [Int32], count: [Int32]) {
+                          focus: Int32?, keep: Int) -> (a: [Int32], b: [Int32], count: [Int32], total: Int) {
             // Each basket reduced to its frequent products' ranks, sorted; baskets with < 2 of them dropped.
             var reduced: [Int32] = []
             reduced.reserveCapacity(baskets.items.count)
@@ -277,38 +269,110 @@ public struct BoughtTogether: Sendable, Equatable {
             }
 
             var outA: [Int32] = [], outB: [Int32] = [], outC: [Int32] = []
+            var selection = TopPairs(capacity: keep)
+            var total = 0
             var acc = [Int32](repeating: 0, count: f)
-            var touched: [Int32] = []
-            touched.reserveCapacity(min(f, 1 << 16))
+            var touched = [Int32](repeating: 0, count: f)
             reduced.withUnsafeBufferPointer { rb in
             starts.withUnsafeBufferPointer { st in
             posList.withUnsafeBufferPointer { pos in
             basketOf.withUnsafeBufferPointer { bof in
             acc.withUnsafeMutableBufferPointer { acc in
+            touched.withUnsafeMutableBufferPointer { touched in
                 let range: Range<Int> = focus.map { Int($0)..<Int($0) + 1 } ?? 0..<f
                 for a in range {
                     let lo = Int(occurrences[a]), hi = Int(occurrences[a + 1])
                     if hi - lo < Int(minCount) { continue }
+                    var nTouched = 0
                     for o in lo..<hi {
                         let k = Int(bof[o])
-                        let from = focus == nil ? Int(pos[o]) + 1 : Int(st[k])
                         let end = Int(st[k + 1])
-                        for j in from..<end {
-                            let b = Int(rb[j])
-                            if b == a { continue }
-                            if acc[b] == 0 { touched.append(Int32(b)) }
-                            acc[b] += 1
+                        if focus == nil {
+                            // Sorted basket: the products after a are exactly the b > a.
+                            // Branch-free: always write the candidate, advance only when b is new.
+                            var j = Int(pos[o]) + 1
+                            while j < end {
+                                let b = Int(rb[j])
+                                let c = acc[b]
+                                touched[nTouched] = Int32(truncatingIfNeeded: b)
+                                nTouched &+= c == 0 ? 1 : 0
+                                acc[b] = c &+ 1
+                                j &+= 1
+                            }
+                        } else {
+                            for j in Int(st[k])..<end {
+                                let b = Int(rb[j])
+                                if b == a { continue }
+                                let c = acc[b]
+                                if c == 0 { touched[nTouched] = Int32(truncatingIfNeeded: b); nTouched += 1 }
+                                acc[b] = c &+ 1
+                            }
                         }
                     }
-                    for b in touched {
+                    for t in 0..<nTouched {
+                        let b = touched[t]
                         let c = acc[Int(b)]
-                        if c >= minCount { outA.append(Int32(a)); outB.append(b); outC.append(c) }
                         acc[Int(b)] = 0
+                        if c < minCount { continue }
+                        total += 1
+                        if keep > 0 {
+                            selection.offer(a: Int32(a), b: b, count: c)
+                        } else {
+                            outA.append(Int32(a)); outB.append(b); outC.append(c)
+                        }
                     }
-                    touched.removeAll(keepingCapacity: true)
                 }
-            }}}}}
-            return (outA, outB, outC)
+            }}}}}}
+            if keep > 0 {
+                let kept = selection.items
+                outA = kept.map(\.a); outB = kept.map(\.b); outC = kept.map(\.count)
+            }
+            return (outA, outB, outC, total)
+        }
+
+        /// The best `capacity` pairs seen so far, in a binary heap whose root is the worst of them.
+        struct TopPairs {
+            struct Item { var a: Int32; var b: Int32; var count: Int32 }
+            let capacity: Int
+            var heap: [Item] = []
+
+            init(capacity: Int) { self.capacity = capacity; heap.reserveCapacity(max(0, capacity)) }
+
+            /// Whether `x` ranks before `y`: support count desc, then a asc, then b asc.
+            @inline(__always)
+            static func before(_ x: Item, _ y: Item) -> Bool {
+                if x.count != y.count { return x.count > y.count }
+                if x.a != y.a { return x.a < y.a }
+                return x.b < y.b
+            }
+
+            mutating func offer(a: Int32, b: Int32, count: Int32) {
+                let item = Item(a: a, b: b, count: count)
+                if heap.count < capacity {
+                    heap.append(item)
+                    var i = heap.count - 1
+                    while i > 0 {
+                        let parent = (i - 1) / 2
+                        // The root is the worst: a parent ranks after its children.
+                        if Self.before(heap[parent], heap[i]) { heap.swapAt(parent, i); i = parent } else { break }
+                    }
+                } else if capacity > 0 && Self.before(item, heap[0]) {
+                    heap[0] = item
+                    var i = 0
+                    while true {
+                        let l = 2 * i + 1, r = l + 1
+                        var worst = i
+                        if l < heap.count && Self.before(heap[worst], heap[l]) { worst = l }
+                        if r < heap.count && Self.before(heap[worst], heap[r]) { worst = r }
+                        if worst == i { break }
+                        heap.swapAt(i, worst)
+                        i = worst
+                    }
+                }
+            }
+
+            /// The kept pairs, best first.
+            var items: [Item] { heap.sorted(by: Self.before) }
         }
     }
 }
