@@ -36,6 +36,8 @@ extension OrderFileParser {
         var lineCount = 0
         var dataRows = 0
         var lastReported = 0
+        /// The order the previous record belonged to: complete (and sent) when a record of another order comes.
+        var current = -1
 
         while scanner.nextRecord() {
             reportProgress(&scanner, lastReported: &lastReported)
@@ -95,6 +97,10 @@ extension OrderFileParser {
             if country == nil { bad = true }
 
             let (orderIndex, isNew) = orderIndexer.lookupOrInsert(idBytes, orders: orders)
+            if orderIndex != current {
+                if current >= 0 && emitter != nil { emitOrder(orders, current) }
+                current = orderIndex
+            }
             if isNew {
                 let c = currency ?? Currency(code: "EUR")!
                 orders.append(Order(id: idBytes.string, placedAt: Instant(seconds: placed?.0 ?? 0),
@@ -172,6 +178,7 @@ extension OrderFileParser {
                 lineCount += 1
             }
         }
+        if current >= 0 && emitter != nil { emitOrder(orders, current) }
         if dataRows == 0 {
             failFile(.noOrders, "no orders: the file has a header but no data rows")
             return nil
@@ -187,7 +194,18 @@ extension OrderFileParser {
             orders = kept
             keys = keptKeys
         }
-        return FileOrders(format: .canonical, orders: orders, lines: lineCount, unknownColumns: unknown, keys: keys)
+        return FileOrders(format: .canonical, orders: orders, lines: lineCount, unknownColumns: unknown, keys: keys,
+                          sent: true)
+    }
+
+    /// Sends `orders[i]` to the emitter while there is no error (after the first error nothing more is sent).
+    @inline(__always)
+    private mutating func emitOrder(_ orders: [Order], _ i: Int) {
+        if errors.isEmpty {
+            emitter!.emit(orders[i])
+        } else {
+            emitter!.stop()
+        }
     }
 
     /// Whether a line's order-level fields equal the order's first line (the common case, checked fast).

@@ -64,7 +64,20 @@ public func parseFiles(_ files: [(name: String, bytes: [UInt8])], settings: Shop
 /// A file that does not exist or cannot be read is an error naming it. Throws `ImportFailure` on any error.
 public func parseFiles(paths: [String], settings: ShopSettings,
                        options: ImportOptions = ImportOptions()) throws(ImportFailure) -> ParsedImport {
+    try parseFiles(paths: paths, settings: settings, options: options, sendingTo: nil)
+}
+
+/// Reads the files at `paths` like `parseFiles(paths:settings:options:)`; with a `source`, every complete
+/// order is also pushed to it while the files are read (see `OrderEmitter`), and the source is finished when
+/// everything was read without error, failed otherwise.
+func parseFiles(paths: [String], settings: ShopSettings, options: ImportOptions,
+                sendingTo source: OrderBatchSource?) throws(ImportFailure) -> ParsedImport {
     var run = ImportRun(settings: settings, options: options)
+    if let source {
+        run.parser.emitter = OrderEmitter(source: source, reporting: run.reporting, rates: options.rates)
+    }
+    var ended = false
+    defer { if !ended { source?.fail() } }
     var sizes: [Int] = []
     for path in paths {
         var info = FileSize.of(path)
@@ -80,26 +93,50 @@ public func parseFiles(paths: [String], settings: ShopSettings,
             run.parser.errors.add(error)
         }
     }
-    return try run.finish()
+    let result = Result { () throws(ImportFailure) -> ParsedImport in try run.finish() }
+    if let source {
+        run.parser.emitter!.flush()
+        if case .success = result, !run.parser.emitter!.stopped { source.finish() } else { source.fail() }
+        ended = true
+    }
+    return try result.get()
 }
 
 /// Imports the order files at `paths` into `store`: loads the shop settings, reads and checks every file,
-/// and, when there is no error and this is not a dry run, stores the orders in one `replaceOrders` call (and
-/// the reporting currency, if the shop had none). Throws `ImportFailure` (store untouched) on any error.
+/// and, when this is not a dry run, streams the orders into one `replaceOrders(streaming:)` write while the
+/// files are read (committed only when every file was read without error; and the reporting currency is
+/// saved if the shop had none). Throws `ImportFailure` (store untouched) on any error.
 public func importFiles(paths: [String], into store: any OrderStore,
                         options: ImportOptions = ImportOptions()) async throws -> ImportSummary {
     let settings = try await store.loadSettings()
-    let parsed = try parseFiles(paths: paths, settings: settings, options: options)
-    var changes: ReplaceSummary? = nil
-    if !options.dryRun {
-        changes = try await store.replaceOrders(parsed.orders)
-        if parsed.choseReportingCurrency {
-            var updated = settings
-            updated.currency = parsed.reportingCurrency.code
-            try await store.saveSettings(updated)
-        }
+    if options.dryRun {
+        let parsed = try parseFiles(paths: paths, settings: settings, options: options)
+        return ImportSummary(parsed: parsed, changes: nil, calendar: settings.calendar ?? .utc)
     }
-    return ImportSummary(parsed: parsed, changes: changes, calendar: settings.calendar ?? .utc)
+    let source = OrderBatchSource(capacity: 4)
+    // The store writes on its own thread while this task reads; both end before this function returns.
+    async let written = store.replaceOrders(streaming: source)
+    let parsed: Result<ParsedImport, ImportFailure>
+    do {
+        parsed = .success(try parseFiles(paths: paths, settings: settings, options: options, sendingTo: source))
+    } catch {
+        parsed = .failure(error)
+    }
+    let stored: Result<ReplaceSummary, any Error>
+    do {
+        stored = .success(try await written)
+    } catch {
+        stored = .failure(error)
+    }
+    // A reading error wins: the store rolled back because the source failed.
+    let result = try parsed.get()
+    let changes = try stored.get()
+    if result.choseReportingCurrency {
+        var updated = settings
+        updated.currency = result.reportingCurrency.code
+        try await store.saveSettings(updated)
+    }
+    return ImportSummary(parsed: result, changes: changes, calendar: settings.calendar ?? .utc)
 }
 
 /// The state of one import run across its files.
@@ -138,8 +175,14 @@ struct ImportRun {
         if let reporting { convert(&result.orders, name: name, to: reporting) }
         files.append(ImportedFile(name: name, format: result.format, orders: result.orders.count, lines: result.lines,
                                   unknownColumns: result.unknownColumns))
-        // After errors the orders are not kept: the import fails anyway.
-        guard parser.errors.isEmpty else { return }
+        // After errors the orders are not kept (nor sent): the import fails anyway.
+        guard parser.errors.isEmpty else {
+            parser.emitter?.stop()
+            return
+        }
+        if !result.sent, parser.emitter != nil {
+            for order in result.orders { parser.emitter!.emit(order) }
+        }
         if orders.isEmpty && index == nil {
             orders = result.orders
             keys = result.keys

@@ -8,6 +8,8 @@ struct FileOrders {
     var unknownColumns: [String]
     /// The customer key id of each order (see `OrderFileParser.customerKey`), -1 for anonymous orders.
     var keys: [Int32]
+    /// Whether the orders were already given to the parser's emitter while the file was read.
+    var sent = false
 }
 
 /// Per-order bookkeeping while a file is read.
@@ -45,6 +47,8 @@ struct OrderFileParser {
     var totalBytes = 0
     /// Bytes of the files already finished, for progress.
     var doneBytes = 0
+    /// Where complete orders go while files are read (a streaming import); `nil` for a plain parse.
+    var emitter: OrderEmitter?
 
     // Per file.
     var file = ""

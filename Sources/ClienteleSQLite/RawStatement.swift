@@ -1,5 +1,6 @@
 internal import GRDBSQLite
 import Foundation
+import ClienteleCore
 
 /// Thin helpers over a prepared SQLite statement for the hot paths (bulk insert, full scan), where GRDB's
 /// `StatementArguments` and `Row` would allocate per value. The statements themselves are prepared and
@@ -95,4 +96,117 @@ struct SQLiteFailure: Error {
     var isConstraint: Bool { primaryCode == SQLITE_CONSTRAINT }
     /// SQLITE_CONSTRAINT_PRIMARYKEY (a macro Swift does not import).
     var isPrimaryKeyViolation: Bool { code == SQLITE_CONSTRAINT | (6 << 8) }
+}
+
+extension RawStatement {
+    /// Binds `value`'s bytes copied into `arena` without SQLite copying them again: valid until the arena is
+    /// reset, so every row of a statement is bound and stepped before the next reset.
+    @inline(__always)
+    func bind(_ index: Int32, _ value: String, arena: TextArena) {
+        var value = value
+        value.withUTF8 { buffer in
+            let p = arena.copy(buffer)
+            _ = p.withMemoryRebound(to: CChar.self, capacity: max(1, buffer.count)) {
+                sqlite3_bind_text(handle, index, $0, Int32(buffer.count), nil)
+            }
+        }
+    }
+
+    /// Binds an optional text from `arena` (see above), or NULL.
+    @inline(__always)
+    func bind(_ index: Int32, _ value: String?, arena: TextArena) {
+        if let value { bind(index, value, arena: arena) } else { _ = sqlite3_bind_null(handle, index) }
+    }
+
+    /// Binds the status's stored text from static storage.
+    @inline(__always)
+    func bind(_ index: Int32, _ status: OrderStatus) {
+        let text: StaticString = status == .cancelled ? "cancelled" : "placed"
+        _ = text.utf8Start.withMemoryRebound(to: CChar.self, capacity: text.utf8CodeUnitCount) {
+            sqlite3_bind_text(handle, index, $0, Int32(text.utf8CodeUnitCount), nil)
+        }
+    }
+
+    /// Unbinds every parameter (to NULL).
+    func clearBindings() {
+        _ = sqlite3_clear_bindings(handle)
+    }
+
+    /// The bytes of a text column of the current row (valid until the next step or reset).
+    @inline(__always)
+    func textBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        let pointer = sqlite3_column_text(handle, column)
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return UnsafeBufferPointer(start: pointer, count: pointer == nil ? 0 : count)
+    }
+}
+
+/// Scratch memory for the text bound to one statement execution: blocks that are never moved while in use,
+/// reused after `reset()`. Lives on the writing thread only.
+final class TextArena {
+    private static let blockSize = 1 << 16
+    private var blocks: [UnsafeMutablePointer<UInt8>] = []
+    private var sizes: [Int] = []
+    private var block = 0
+    private var used = 0
+
+    init() {}
+
+    deinit {
+        for b in blocks { b.deallocate() }
+    }
+
+    /// Forgets every copy (the memory is reused).
+    @inline(__always)
+    func reset() {
+        block = 0
+        used = 0
+    }
+
+    /// A copy of `bytes` (at least one byte of storage, so the pointer is never null).
+    @inline(__always)
+    func copy(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        let n = bytes.count
+        if block >= blocks.count || used + max(n, 1) > sizes[block] { advance(n) }
+        let p = blocks[block] + used
+        if n > 0 { p.update(from: bytes.baseAddress!, count: n) }
+        used += max(n, 1)
+        return p
+    }
+
+    private func advance(_ n: Int) {
+        if block < blocks.count && used > 0 { block += 1 }
+        while block < blocks.count && sizes[block] < max(n, 1) { block += 1 }
+        if block >= blocks.count {
+            let size = max(Self.blockSize, n)
+            blocks.append(.allocate(capacity: size))
+            sizes.append(size)
+            block = blocks.count - 1
+        }
+        used = 0
+    }
+}
+
+extension RawStatement {
+    /// Binds NULL.
+    @inline(__always)
+    func bindNull(_ index: Int32) {
+        _ = sqlite3_bind_null(handle, index)
+    }
+
+    /// Binds `bytes` as text without SQLite copying them: they must stay valid and unchanged until the
+    /// statement has run (and is rebound or cleared).
+    @inline(__always)
+    func bindStatic(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+        if let base = bytes.baseAddress {
+            _ = base.withMemoryRebound(to: CChar.self, capacity: max(1, bytes.count)) {
+                sqlite3_bind_text(handle, index, $0, Int32(bytes.count), nil)
+            }
+        } else {
+            _ = sqlite3_bind_text(handle, index, "", 0, Self.transientDestructor)
+        }
+    }
+
+    /// SQLITE_TRANSIENT.
+    static var transientDestructor: sqlite3_destructor_type { unsafeBitCast(-1, to: sqlite3_destructor_type.self) }
 }
