@@ -56,11 +56,14 @@ public struct GammaGammaFit: Sendable, Hashable {
     /// infinite mean spend) or a run that does not converge.
     public static func fit(_ summaries: PurchaseSummaries) throws(FitError) -> GammaGammaFit {
         let data = try SpendData(summaries)
-        let start = [0, Double.log(2), Double.log(data.meanSpend)]
+        // Fitted on spend ÷ its mean (so γ's scale does not depend on the currency), then scaled back:
+        // γ = scale × γ′ and the log-likelihood gains −N ln(scale).
+        let start = [0, Double.log(2), 0]
         let result = Optimizer().minimize(start: start) { theta, gradient in
             data.negativeMeanLogLikelihood(logParameters: theta, gradient: &gradient)
         }
-        let values = result.x.map { Double.exp($0) }
+        var values = result.x.map { Double.exp($0) }
+        values[2] *= data.scale
         let names = ["p", "q", "γ"]
         for (i, v) in result.x.enumerated() where abs(v) > 18 {
             throw FitError(.degenerate, "The Gamma-Gamma fit did not settle: parameter \(names[i]) ran off to \(values[i]) (the spend data cannot pin it down).")
@@ -72,7 +75,8 @@ public struct GammaGammaFit: Sendable, Hashable {
             throw FitError(.infiniteMeanSpend, "The Gamma-Gamma fit gives q = \(values[1]) ≤ 1, which means an infinite expected spend per purchase: the spend data are too heavy-tailed (a few very large purchases?) for this model, so no spend or CLV prediction is made.")
         }
         let diagnostics = FitDiagnostics(
-            iterations: result.iterations, logLikelihood: -result.value * data.totalWeight,
+            iterations: result.iterations,
+            logLikelihood: -result.value * data.totalWeight - data.totalWeight * Double.log(data.scale),
             gradientNorm: result.gradient.map(abs).max() ?? 0,
             standardErrors: standardErrors(result.hessian, values: values, count: data.totalWeight))
         return GammaGammaFit(parameters: GammaGammaParameters(p: values[0], q: values[1], gamma: values[2]),
@@ -97,6 +101,8 @@ struct SpendData: Sendable {
     var customers = 0
     var totalWeight: Double { Double(customers) }
     var meanSpend = 0.0
+    /// The spend unit of the fit: the mean of z̄ (totals and log-spends are stored divided by it).
+    var scale = 1.0
     var correlation: Double?
 
     init(_ s: PurchaseSummaries) throws(FitError) {
@@ -114,14 +120,14 @@ struct SpendData: Sendable {
             throw FitError(.tooFewCustomers, "Only \(customers) customer\(customers == 1 ? "" : "s") bought again before \(s.calibrationEnd); Gamma-Gamma needs at least \(RepeatPurchaseModel.minimumRepeatCustomers) repeat customers to be fitted.")
         }
         keys.sort { $0.x != $1.x ? $0.x < $1.x : $0.spend < $1.spend }
-        let scale = Double(s.minorUnitsPerMajor)
+        let minorPerMajor = Double(s.minorUnitsPerMajor)
         var sx = 0.0, sz = 0.0, sxx = 0.0, szz = 0.0, sxz = 0.0
         var i = 0
         while i < keys.count {
             let k = keys[i]
             var j = i + 1
             while j < keys.count && keys[j] == k { j += 1 }
-            let x = Double(k.x), sum = Double(k.spend) / scale, z = sum / x, w = Double(j - i)
+            let x = Double(k.x), sum = Double(k.spend) / minorPerMajor, z = sum / x, w = Double(j - i)
             if xs.last != x {
                 if !xs.isEmpty { groupStart.append(weight.count) }
                 xs.append(x)
@@ -138,6 +144,10 @@ struct SpendData: Sendable {
         groupStart.append(weight.count)
         let n = Double(customers)
         meanSpend = sz / n
+        scale = meanSpend
+        let logScale = Double.log(scale)
+        for i in total.indices { total[i] /= scale }
+        for g in xLogSpend.indices { xLogSpend[g] -= xWeight[g] * logScale }
         let vx = sxx / n - (sx / n) * (sx / n), vz = szz / n - meanSpend * meanSpend
         correlation = vx > 1e-12 && vz > 1e-12 ? (sxz / n - sx / n * meanSpend) / (vx * vz).squareRoot() : nil
     }
