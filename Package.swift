@@ -52,7 +52,8 @@ let package = Package(
         .testTarget(name: "ClienteleStoreTests", dependencies: ["ClienteleStore", "ClienteleSQLite", "ClienteleCore"]),
         .testTarget(name: "ClienteleDemoTests", dependencies: ["ClienteleDemo", "ClienteleCore", "ClienteleImport"]),
         .testTarget(name: "ClienteleCLITests", dependencies: ["ClienteleCore"]),
-        .testTarget(name: "ClientelePredictionTests", dependencies: ["ClientelePrediction", "ClienteleCore"]),
+        .testTarget(name: "ClientelePredictionTests", dependencies: ["ClientelePrediction", "ClienteleCore"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
