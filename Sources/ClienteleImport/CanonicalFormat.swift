@@ -90,30 +90,42 @@ extension OrderFileParser {
                 }
             }
             if currency == nil || total == nil || refunded == nil { bad = true }
-            let customerId = OrderFileParser.internOptional(scanner.field(cCustomer).trimmed(), &customerIds)
-            let email = OrderFileParser.internOptional(scanner.field(cEmail).trimmed(), &emails)
+            // Customer id and e-mail are compared as bytes with the order's first row (kept in the buffer);
+            // only a new order looks its customer key up.
+            let customerBytes = scanner.field(cCustomer).trimmed()
+            let emailBytes = scanner.field(cEmail).trimmed()
             let countryBytes = scanner.field(cCountry).trimmed()
             let country = readCountry(countryBytes, column: "country")
             if country == nil { bad = true }
 
             let (orderIndex, isNew) = orderIndexer.lookupOrInsert(idBytes, orders: orders)
+            var sameCustomer = true, sameEmail = true
+            if !isNew {
+                let meta = metas[orderIndex]
+                sameCustomer = Self.equal(customerBytes, scanner.base, meta.customerStart, meta.customerCount)
+                sameEmail = Self.equal(emailBytes, scanner.base, meta.emailStart, meta.emailCount)
+            }
             if orderIndex != current {
                 if current >= 0 && emitter != nil { emitOrder(orders, current) }
                 current = orderIndex
             }
             if isNew {
                 let c = currency ?? Currency(code: "EUR")!
+                let key = customerKey(customer: customerBytes, email: emailBytes)
                 orders.append(Order(id: idBytes.string, placedAt: Instant(seconds: placed?.0 ?? 0),
-                                    customerId: customerId < 0 ? nil : customerIds[customerId],
-                                    email: email < 0 ? nil : emails[email],
+                                    customerId: customerBytes.isEmpty ? nil : customerKeys[key],
+                                    email: emailBytes.isEmpty ? nil : emailBytes.string,
                                     status: status, currency: c, total: total ?? 0, refunded: refunded ?? 0,
                                     country: country ?? nil, lines: []))
                 metas.append(OrderMeta(firstLine: Int32(truncatingIfNeeded: line), offset: placed?.1 ?? 0,
-                                       customerId: customerId, email: email, poisoned: bad,
-                                       currencyKnown: currency != nil))
-                keys.append(customerKey(customerId: customerId, email: email))
-            } else if !bad && !metas[orderIndex].poisoned && !sameOrderFields(orders, orderIndex, metas[orderIndex], placed: placed?.0,
-                                                                                customerId: customerId, email: email, status: status,
+                                       customerStart: Self.offset(customerBytes, scanner.base),
+                                       customerCount: Int32(truncatingIfNeeded: customerBytes.count),
+                                       emailStart: Self.offset(emailBytes, scanner.base),
+                                       emailCount: Int32(truncatingIfNeeded: emailBytes.count),
+                                       poisoned: bad, currencyKnown: currency != nil))
+                keys.append(key)
+            } else if !bad && !metas[orderIndex].poisoned && !sameOrderFields(orders, orderIndex, placed: placed?.0,
+                                                                                sameCustomer: sameCustomer, sameEmail: sameEmail, status: status,
                                                                                 currency: currency, total: total, refunded: refunded,
                                                                                 country: country ?? nil) {
                 let first = orders[orderIndex]
@@ -124,10 +136,10 @@ extension OrderFileParser {
                     disagree("placed_at", scanner.field(cPlaced).trimmed().string, id, firstLine,
                              first.placedAt.iso8601(offsetSeconds: Int(meta.offset)))
                 }
-                if customerId != meta.customerId {
+                if !sameCustomer {
                     disagree("customer_id", scanner.field(cCustomer).trimmed().string, id, firstLine, first.customerId ?? "")
                 }
-                if email != meta.email && !sameEmail(email, meta.email) {
+                if !sameEmail && !Self.sameIgnoringCase(emailBytes, scanner.base, meta.emailStart, meta.emailCount) {
                     disagree("email", scanner.field(cEmail).trimmed().string, id, firstLine, first.email ?? "")
                 }
                 if status != first.status {
@@ -210,19 +222,37 @@ extension OrderFileParser {
 
     /// Whether a line's order-level fields equal the order's first line (the common case, checked fast).
     @inline(__always)
-    private func sameOrderFields(_ orders: [Order], _ i: Int, _ meta: OrderMeta, placed: Int64?, customerId: Int32, email: Int32,
+    private func sameOrderFields(_ orders: [Order], _ i: Int, placed: Int64?, sameCustomer: Bool, sameEmail: Bool,
                                  status: OrderStatus, currency: Currency?, total: Int64?, refunded: Int64?, country: String?) -> Bool {
         orders.withUnsafeBufferPointer { o in
-            placed == o[i].placedAt.seconds && customerId == meta.customerId && email == meta.email && status == o[i].status
+            placed == o[i].placedAt.seconds && sameCustomer && sameEmail && status == o[i].status
                 && total == o[i].total && refunded == o[i].refunded && currency?.code == o[i].currency.code
                 && country == o[i].country
         }
     }
 
-    /// Whether two interned e-mails differ only in ASCII case.
-    private func sameEmail(_ a: Int32, _ b: Int32) -> Bool {
-        guard a >= 0 && b >= 0 else { return false }
-        return emails[a].lowercased() == emails[b].lowercased()
+    /// Where `b` starts in the buffer at `base` (0 for an empty field).
+    @inline(__always)
+    private static func offset(_ b: UnsafeBufferPointer<UInt8>, _ base: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let p = b.baseAddress, !b.isEmpty else { return 0 }
+        return UnsafePointer(base).distance(to: p)
+    }
+
+    /// Whether `b` equals the `count` bytes at `start` in the buffer at `base`.
+    @inline(__always)
+    private static func equal(_ b: UnsafeBufferPointer<UInt8>, _ base: UnsafeMutablePointer<UInt8>, _ start: Int,
+                              _ count: Int32) -> Bool {
+        guard b.count == Int(count) else { return false }
+        guard count > 0 else { return true }
+        return memoryEqual(b.baseAddress!, UnsafePointer(base + start), b.count)
+    }
+
+    /// Whether two non-empty e-mails are equal after lower-casing (`String.lowercased`).
+    private static func sameIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ base: UnsafeMutablePointer<UInt8>,
+                                         _ start: Int, _ count: Int32) -> Bool {
+        guard !b.isEmpty, count > 0 else { return false }
+        let first = UnsafeBufferPointer(start: UnsafePointer(base + start), count: Int(count))
+        return b.string.lowercased() == first.string.lowercased()
     }
 
     /// Reports an order-level field that differs from the order's first line.

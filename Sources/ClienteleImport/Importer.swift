@@ -116,11 +116,14 @@ public func importFiles(paths: [String], into store: any OrderStore,
     let source = OrderBatchSource(capacity: 4)
     // The store writes on its own thread while this task reads; both end before this function returns.
     async let written = store.replaceOrders(streaming: source)
-    let parsed: Result<ParsedImport, ImportFailure>
+    // The summary is computed, and the parsed orders freed, while the store finishes writing.
+    let read: Result<(summary: ImportSummary, chose: Bool, currency: Currency), ImportFailure>
     do {
-        parsed = .success(try parseFiles(paths: paths, settings: settings, options: options, sendingTo: source))
+        let parsed = try parseFiles(paths: paths, settings: settings, options: options, sendingTo: source)
+        read = .success((ImportSummary(parsed: parsed, changes: nil, calendar: settings.calendar ?? .utc),
+                         parsed.choseReportingCurrency, parsed.reportingCurrency))
     } catch {
-        parsed = .failure(error)
+        read = .failure(error)
     }
     let stored: Result<ReplaceSummary, any Error>
     do {
@@ -129,14 +132,14 @@ public func importFiles(paths: [String], into store: any OrderStore,
         stored = .failure(error)
     }
     // A reading error wins: the store rolled back because the source failed.
-    let result = try parsed.get()
-    let changes = try stored.get()
-    if result.choseReportingCurrency {
+    var (summary, chose, currency) = try read.get()
+    summary.changes = try stored.get()
+    if chose {
         var updated = settings
-        updated.currency = result.reportingCurrency.code
+        updated.currency = currency.code
         try await store.saveSettings(updated)
     }
-    return ImportSummary(parsed: result, changes: changes, calendar: settings.calendar ?? .utc)
+    return summary
 }
 
 /// The state of one import run across its files.

@@ -18,10 +18,12 @@ struct OrderMeta {
     var firstLine: Int32
     /// The UTC offset written in the first row's timestamp, in seconds.
     var offset: Int32
-    /// Interned trimmed customer id, or -1.
-    var customerId: Int32
-    /// Interned trimmed e-mail, or -1.
-    var email: Int32
+    /// Where the first row's trimmed customer id is in the file's buffer (count 0: none).
+    var customerStart: Int
+    var customerCount: Int32
+    /// Where the first row's trimmed e-mail is in the file's buffer (count 0: none).
+    var emailStart: Int
+    var emailCount: Int32
     /// The first row had an error in an order-level field: skip agreement checks.
     var poisoned: Bool
     /// The first row's currency was valid.
@@ -39,6 +41,7 @@ struct OrderFileParser {
     var customerKeys = ByteInterner(capacity: 1 << 16)
     private var keyOfCustomerId: [Int32] = []
     private var keyOfEmail: [Int32] = []
+    private var keyScratch: [UInt8] = []
     private var countryCodes = [String?](repeating: nil, count: 26 * 26)
     private var currencyKeys: [UInt32] = []
     private var currencyValues: [Currency?] = []
@@ -337,6 +340,23 @@ struct OrderFileParser {
             keyOfEmail[i] = key.withUTF8 { customerKeys.intern($0) }
         }
         return keyOfEmail[i]
+    }
+
+    /// The customer key id (interned in `customerKeys`) of an order whose trimmed customer id and e-mail are
+    /// `customer` and `email` (either may be empty): the customer id, else the lower-cased e-mail
+    /// (`CustomerIdentity.key`), else -1 (anonymous). One hash lookup; no string is made for a key seen before.
+    mutating func customerKey(customer: UnsafeBufferPointer<UInt8>, email: UnsafeBufferPointer<UInt8>) -> Int32 {
+        if !customer.isEmpty { return customerKeys.intern(customer) }
+        guard !email.isEmpty else { return -1 }
+        var ascii = true
+        for b in email where b >= 0x80 { ascii = false; break }
+        guard ascii else {
+            var key = CustomerIdentity.key(customerId: nil, email: email.string) ?? ""
+            return key.withUTF8 { customerKeys.intern($0) }
+        }
+        keyScratch.removeAll(keepingCapacity: true)
+        for b in email { keyScratch.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
+        return keyScratch.withUnsafeBufferPointer { customerKeys.intern($0) }
     }
 
     /// Interns an optional identifier-like field (-1 when empty).

@@ -12,7 +12,7 @@ import Foundation
 /// foreign keys on or off). Product rows are kept in step with per-product line counts.
 enum BulkWriter {
     /// Page cache for the bulk load (KiB, as `PRAGMA cache_size` takes negative values); restored afterwards.
-    static let bulkCacheKiB = 32_768
+    static let bulkCacheKiB = 65_536
 
     /// Inserts or replaces `orders` (a repeated id is an error) in one transaction.
     static func replace(_ orders: [Order], in db: Database, shopId: Int64) throws -> ReplaceSummary {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClienteleCore
 import ClienteleDemo
 import ClienteleSQLite
+import ClienteleStore
 import Foundation
 
 /// The store's share of an import: `replaceOrders` of generated orders into a fresh SQLite file.
@@ -32,6 +33,26 @@ struct StoreBench: AsyncParsableCommand {
         let t1 = now()
         let again = try await store.replaceOrders(batch)
         print(String(format: "replaceOrders, same orders again: %.2f s (%d unchanged)", now() - t1, again.unchanged))
+        // The streaming write an import uses, into another fresh file: batches packed beforehand (2048
+        // orders, as the importer sends them), so that the time is the store's alone.
+        var packed: [OrderBatch] = []
+        var start = 0
+        while start < batch.count {
+            let end = min(batch.count, start + 2048)
+            packed.append(try OrderBatch(Array(batch[start..<end])))
+            start = end
+        }
+        let streamed = try SQLiteOrderStore(path: dir.appendingPathComponent("streamed.sqlite").path)
+        let source = OrderBatchSource(capacity: packed.count + 1)
+        for b in packed { source.push(b) }
+        source.finish()
+        packed = []
+        let t3 = now(), c3 = cpuSeconds()
+        let streamedSummary = try await streamed.replaceOrders(streaming: source)
+        let streamSeconds = now() - t3
+        print(String(format: "replaceOrders(streaming:), fresh file: %d orders, %d lines in %.2f s (%.2f s CPU) = %.0f lines/s",
+                     streamedSummary.inserted, summary.lines, streamSeconds, cpuSeconds() - c3,
+                     Double(summary.lines) / streamSeconds))
         let t2 = now()
         var scanned = 0
         try await store.scanOrders { _ in scanned += 1 }
