@@ -18,8 +18,9 @@ struct AudienceCommand: AsyncParsableCommand {
           clientele audience edit big-spenders --filter "revenue > 2000" --db shop.sqlite
           clientele audience delete big-spenders --db shop.sqlite
           clientele audience fields
-        A new shop starts with built-in audiences (one-time-buyers-follow-up, loyal-slipping-away, lost-vips).
-        The filter language is described in docs/audiences.md.
+        A new shop starts with built-in audiences (one-time-buyers-follow-up, loyal-slipping-away, lost-vips,
+        due-for-reminder). Predicted fields (p_alive, predicted_clv, expected_purchases, next_order) need
+        clientele fit --db PATH first. The filter language is described in docs/audiences.md.
         """,
         subcommands: [AudienceList.self, AudienceCreate.self, AudienceShow.self, AudienceExport.self, AudienceEdit.self,
                       AudienceDelete.self, AudienceFields.self]
@@ -109,11 +110,21 @@ struct AudienceList: AsyncParsableCommand {
         let audiences = try await db.listAudiences()
         // Customer counts need the shop's orders; a shop without orders lists the audiences without counts.
         var counts: [Int?] = Array(repeating: nil, count: audiences.count)
+        // An audience on predicted fields is counted only when the shop has a current fit.
         if let shop = try? await LoadedShop.open(store) {
-            let ctx = AudienceContext(snapshot: shop.snapshot, asOf: asOf.date(calendar: shop.calendar),
-                                      thresholds: shop.settings.thresholds, currency: shop.currency)
-            for (i, a) in audiences.enumerated() {
-                if let filter = try? AudienceFilter(a.filter) { counts[i] = filter.customers(in: ctx).lazy.filter { $0 }.count }
+            let date = asOf.date(calendar: shop.calendar)
+            var ctx = try AudienceSupport.context(shop: shop, path: store.path(), asOf: date, for: nil)
+            let filters = audiences.map { try? AudienceFilter($0.filter) }
+            if filters.contains(where: { $0?.usesPredictions == true }),
+               case .current(let fit)? = try? AudienceSupport.fitState(shop: shop, path: store.path()) {
+                ctx.predictions = try? AudienceSupport.predictedValues(shop: shop, fit: fit, asOf: date)
+            }
+            if filters.contains(where: { $0?.fieldNames.contains("reminder_due") == true }) {
+                ctx.reminderDue = AudienceContext.nextReminderDue(snapshot: shop.snapshot, asOf: date, calendar: shop.calendar)
+            }
+            for (i, filter) in filters.enumerated() {
+                guard let filter, !filter.usesPredictions || ctx.predictions != nil else { continue }
+                counts[i] = filter.customers(in: ctx).lazy.filter { $0 }.count
             }
         }
         let summaries = Dictionary(BuiltInAudience.all.map { ($0.name, $0.summary) }, uniquingKeysWith: { a, _ in a })
@@ -261,8 +272,7 @@ struct AudienceShow: AsyncParsableCommand {
     func run() async throws {
         let (title, text, filter) = try await selection.resolve(store)
         let shop = try await LoadedShop.open(store)
-        let ctx = AudienceContext(snapshot: shop.snapshot, asOf: asOf.date(calendar: shop.calendar),
-                                  thresholds: shop.settings.thresholds, currency: shop.currency)
+        let ctx = try AudienceSupport.context(shop: shop, path: store.path(), asOf: asOf.date(calendar: shop.calendar), for: filter)
         let overview = AudienceOverview.compute(context: ctx, mask: filter.customers(in: ctx), productSort: sort, topProducts: top)
         switch format {
         case .json: print(overview.json(name: selection.name, filter: text), terminator: "")
@@ -288,8 +298,7 @@ struct AudienceExport: AsyncParsableCommand {
     func run() async throws {
         let (_, _, filter) = try await selection.resolve(store)
         let shop = try await LoadedShop.open(store)
-        let ctx = AudienceContext(snapshot: shop.snapshot, asOf: asOf.date(calendar: shop.calendar),
-                                  thresholds: shop.settings.thresholds, currency: shop.currency)
+        let ctx = try AudienceSupport.context(shop: shop, path: store.path(), asOf: asOf.date(calendar: shop.calendar), for: filter)
         let mask = filter.customers(in: ctx)
         switch format {
         case .csv: print(AudienceOverview.exportCSV(context: ctx, mask: mask), terminator: "")

@@ -16,6 +16,10 @@ struct CohortsReportCommand: AsyncParsableCommand {
           clientele report cohorts --db shop.sqlite --as-of 2025-09-14
           clientele report cohorts --db shop.sqlite --by quarter --metric ltv
           clientele report cohorts --db shop.sqlite --first-product P00025 --country DK --format csv > cohorts.csv
+          clientele report cohorts --db shop.sqlite --filter "group = vip"
+          clientele report cohorts --db shop.sqlite --audience loyal-slipping-away --metric ltv
+        --filter and --audience keep the customers in the audience as of --as-of (with --first-product and
+        --country, those in both).
         """
     )
 
@@ -29,6 +33,7 @@ struct CohortsReportCommand: AsyncParsableCommand {
     @Option(name: .customLong("first-product"), help: ArgumentHelp("Only customers whose first order has this product id.", valueName: "ID"))
     var firstProduct: String?
     @Option(help: ArgumentHelp("Only customers whose first order was shipped to this country code.", valueName: "CC")) var country: String?
+    @OptionGroup var audienceOptions: ReportAudienceOptions
     @Option(help: "Output: table (the triangle), json (every figure of every cell), csv (the triangle of --metric).") var format: OutputFormat = .table
 
     func validate() throws {
@@ -41,13 +46,24 @@ struct CohortsReportCommand: AsyncParsableCommand {
     func run() async throws {
         let shop = try await LoadedShop.open(store)
         let date = RetentionCommandSupport.asOf(asOf, calendar: shop.calendar)
+        let selected = try await audienceOptions.resolve(shop: shop, store: store, asOf: date)
         let result = Cohorts.compute(snapshot: shop.snapshot, asOf: date, granularity: by, count: cohorts,
                                      filter: Cohorts.Filter(firstProduct: firstProduct, country: country),
-                                     currency: shop.currency, timeZone: shop.settings.timeZone)
+                                     members: selected?.mask, currency: shop.currency, timeZone: shop.settings.timeZone)
         switch format {
-        case .json: print(result.json(), terminator: "")
+        case .json:
+            // The audience joins the JSON after "filter" (null without one).
+            guard case .object(var members) = result.jsonValue else { print(result.json(), terminator: ""); return }
+            let at = (members.firstIndex { $0.0 == "filter" } ?? members.count - 1) + 1
+            members.insert(("audience", selected?.json ?? .null), at: at)
+            print(JSONValue.object(members).rendered(), terminator: "")
         case .csv: print(result.csv(metric: metric), terminator: "")
-        case .table: print(result.table(shopName: shop.settings.name, locale: shop.settings.locale, metric: metric), terminator: "")
+        case .table:
+            var lines = result.table(shopName: shop.settings.name, locale: shop.settings.locale, metric: metric)
+                .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // The audience line goes under the header (shop name, title, cohort definition).
+            if let selected { lines.insert("Customers: " + selected.printableDescription, at: min(3, lines.count)) }
+            print(lines.joined(separator: "\n"), terminator: "")
         }
     }
 }

@@ -10,7 +10,8 @@ struct GroupsReportCommand: AsyncParsableCommand {
         Examples:
           clientele report groups --db shop.sqlite
           clientele report groups --db shop.sqlite --as-of 2025-06-30 --format json
-        Thresholds (VIP share, frequent orders per year, minimum tenure) are the shop's settings. See docs/lifecycle.md.
+        Thresholds (VIP share, frequent orders per year, minimum tenure) are the shop's settings. When clientele fit
+        has saved a fit of the current orders, each group also shows Lost (model): 1 − mean P(alive). See docs/lifecycle.md.
         """
     )
 
@@ -20,9 +21,16 @@ struct GroupsReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let shop = try await LoadedShop.open(store)
-        let report = GroupsReport.compute(snapshot: shop.snapshot, asOf: asOf.date(calendar: shop.calendar),
-                                          thresholds: shop.settings.thresholds, currency: shop.currency,
-                                          timeZone: shop.settings.timeZone)
+        let path = try store.path()
+        let date = asOf.date(calendar: shop.calendar)
+        var predicted: PredictedValues?
+        switch try AudienceSupport.fitState(shop: shop, path: path) {
+        case .current(let fit): predicted = try AudienceSupport.predictedValues(shop: shop, fit: fit, asOf: date)
+        case .stale: printError("The saved fit \(path).model.json is of older data; run clientele fit --db \(path) to add Lost (model).")
+        case .none: break
+        }
+        let report = GroupsReport.compute(snapshot: shop.snapshot, asOf: date, thresholds: shop.settings.thresholds,
+                                          currency: shop.currency, timeZone: shop.settings.timeZone, predicted: predicted)
         switch format {
         case .json: print(report.json(), terminator: "")
         case .csv: print(report.csv(), terminator: "")

@@ -8,10 +8,14 @@ struct WhenReport: AsyncParsableCommand {
         commandName: "when",
         abstract: "When customers shop: orders and revenue by hour of day × weekday (a heat map), by month of year and by year.",
         discussion: """
-        Hours, weekdays and months are taken in the shop's time zone.
+        Hours, weekdays and months are taken in the shop's time zone. With --audience or --filter only the
+        orders of that audience's customers (judged as of --as-of) count; with --top-customers as well, the
+        top N of them by revenue in the period.
         Examples:
           clientele report when --db shop.sqlite
           clientele report when --db shop.sqlite --period last-year --top-customers 100
+          clientele report when --db shop.sqlite --audience lost-vips
+          clientele report when --db shop.sqlite --filter "group = vip and country = DK"
           clientele report when --db shop.sqlite --format json
         """
     )
@@ -20,6 +24,7 @@ struct WhenReport: AsyncParsableCommand {
     @OptionGroup var periodOptions: PeriodOptions
     @Option(name: .customLong("top-customers"), help: ArgumentHelp("Only the orders of the top N customers by revenue in the period (\"when do my best customers buy?\").", valueName: "N"))
     var topCustomers: Int?
+    @OptionGroup var audienceOptions: ReportAudienceOptions
     @Option(help: "Output: table (a heat map and tables), json (every figure), csv (the weekday × hour grid).") var format: OutputFormat = .table
 
     func validate() throws {
@@ -32,9 +37,23 @@ struct WhenReport: AsyncParsableCommand {
         let (period, asOf, _) = periodOptions.resolve(calendar: shop.calendar)
         var mask: [Bool]?
         var audience: String?
+        let selected = try await audienceOptions.resolve(shop: shop, store: store, asOf: asOf)
+        if let selected {
+            mask = selected.mask
+            audience = selected.description
+        }
         if let topCustomers {
-            mask = BestSellers.topCustomerMask(snapshot: shop.snapshot, period: period, count: topCustomers)
-            audience = "the top \(topCustomers) customers by revenue in the period"
+            if let selected {
+                // The top N of the audience's customers by revenue in the period.
+                var top = [Bool](repeating: false, count: shop.snapshot.customerCount)
+                let ranked = BestSellers.topCustomers(snapshot: shop.snapshot, period: period, count: shop.snapshot.customerCount)
+                for c in ranked.lazy.filter({ selected.mask[Int($0)] }).prefix(topCustomers) { top[Int(c)] = true }
+                mask = top
+                audience = "the top \(topCustomers) customers by revenue in the period of the " + selected.description
+            } else {
+                mask = BestSellers.topCustomerMask(snapshot: shop.snapshot, period: period, count: topCustomers)
+                audience = "the top \(topCustomers) customers by revenue in the period"
+            }
         }
         let times = ShoppingTimes.compute(snapshot: shop.snapshot, period: period, asOf: asOf, currency: shop.currency,
                                           timeZone: shop.settings.timeZone, customers: mask, audience: audience)

@@ -81,7 +81,7 @@ struct LifecycleCLITests {
             }
             let list = try await succeed(["audience", "list", "--format", "json", "--as-of", "2025-03-31"] + db)
             let names = (try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [Any] ?? []).map { value($0, "name") as? String }
-            #expect(names == ["lost-vips", "loyal-slipping-away", "one-time-buyers-follow-up"])
+            #expect(names == ["due-for-reminder", "lost-vips", "loyal-slipping-away", "one-time-buyers-follow-up"])
             // C1's latest country is DE (order 1007), C2's DK.
             try await succeed(["audience", "create", "big", "--filter", "orders >= 2 and country = DK"] + db)
             let dup = try await ws.run(["audience", "create", "big", "--filter", "orders >= 1"] + db)

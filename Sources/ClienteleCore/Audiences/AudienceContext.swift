@@ -11,6 +11,17 @@ public struct AudienceContext: Sendable {
     /// RFM scores as of the same date, for the `rfm` fields; computed by `AudienceFilter.customers(in:)`
     /// when a filter uses them and this is `nil`.
     public var rfm: RFM?
+    /// Predicted values as of the same date, for the `p_alive`, `predicted_clv`, `expected_purchases` and
+    /// `next_order` fields; supplied by the caller (the core fits no model). Without them those fields have
+    /// no value, so conditions on them match nobody (check `AudienceFilter.usesPredictions` first).
+    public var predictions: PredictedValues?
+    /// The shop's calendar, which turns reminder instants into shop dates for `reminder_due`; `nil`: the
+    /// calendar of the snapshot's time zone.
+    public var calendar: ShopCalendar?
+    /// Per customer, the day number of the next purchase-cycle reminder due on or after the as-of date
+    /// (`Int32.max`: none), for `reminder_due`; computed by `AudienceFilter.customers(in:)` when a filter
+    /// uses it and this is `nil`.
+    public var reminderDue: ContiguousArray<Int32>?
 
     /// A context over `snapshot` with `profiles` computed as of their date.
     public init(snapshot: ShopSnapshot, profiles: CustomerProfiles, currency: Currency) {
@@ -28,6 +39,14 @@ public struct AudienceContext: Sendable {
 
     /// The as-of date.
     public var asOf: ShopDate { profiles.asOf }
+
+    /// The day number of customer `c`'s next reminder due on or after the as-of date; nil when none (or
+    /// when `reminderDue` has not been computed).
+    @inline(__always)
+    public func reminderDueDay(_ c: Int) -> Int? {
+        guard let r = reminderDue, c < r.count, r[c] != .max else { return nil }
+        return Int(r[c])
+    }
 
     /// Whether customer `c` has an order up to the as-of date.
     @inline(__always)

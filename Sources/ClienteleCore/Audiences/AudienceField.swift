@@ -9,6 +9,9 @@ public struct AudienceField: Sendable {
     public let summary: String
     /// How the field is read and compared.
     public let kind: Kind
+    /// For a date field whose values lie after the as-of date (`next_order`, `reminder_due`): `within 7d`
+    /// means from the as-of date up to, not including, 7 days later, instead of the last 7 days.
+    public let looksAhead: Bool
 
     /// The kinds of value a field has; each decides which operators apply.
     public enum Kind: Sendable {
@@ -43,11 +46,12 @@ public struct AudienceField: Sendable {
     }
 
     /// A field named `name`.
-    public init(_ name: String, aliases: [String] = [], _ summary: String, _ kind: Kind) {
+    public init(_ name: String, aliases: [String] = [], _ summary: String, _ kind: Kind, looksAhead: Bool = false) {
         self.name = name
         self.aliases = aliases
         self.summary = summary
         self.kind = kind
+        self.looksAhead = looksAhead
     }
 
     /// What kind of value, in words (for error messages and the field list).
@@ -63,8 +67,7 @@ public struct AudienceField: Sendable {
         }
     }
 
-    /// Every field, in the order the docs list them. (Predicted values join as one entry each once the
-    /// predictions are a column of `AudienceContext`: `p_alive` as `.number`, `predicted_clv` as `.money`.)
+    /// Every field, in the order the docs list them.
     public static let all: [AudienceField] = [
         AudienceField("orders", "orders up to the as-of date", .count { ctx, c in Int64(ctx.profiles.orders[c]) }),
         AudienceField("revenue", "lifetime revenue (gross order totals) in the shop's currency",
@@ -98,10 +101,28 @@ public struct AudienceField: Sendable {
                       .count { ctx, c in ctx.rfm?.score(ofCustomer: c).map { Int64($0.recency) } }),
         AudienceField("f_score", "the RFM frequency score, 1–5", .count { ctx, c in ctx.rfm?.score(ofCustomer: c).map { Int64($0.frequency) } }),
         AudienceField("m_score", "the RFM monetary score, 1–5", .count { ctx, c in ctx.rfm?.score(ofCustomer: c).map { Int64($0.monetary) } }),
+        AudienceField("reminder_due", aliases: ["reminder"],
+                      "the next purchase-cycle reminder's due date (the rule of report due); within 7d: due in the next 7 days",
+                      .date { ctx, c in ctx.reminderDueDay(c) }, looksAhead: true),
+        AudienceField("p_alive", aliases: ["palive", "probability_alive"],
+                      "P(alive): the probability the customer is still active (the predictive model; clientele fit)",
+                      .number { ctx, c in ctx.predictions?.probabilityAlive(c) }),
+        AudienceField("predicted_clv", aliases: ["clv"],
+                      "predicted CLV over the next 12 months (1 % a month discount) in the shop's currency (the predictive model)",
+                      .money { ctx, c in ctx.predictions?.clv(c) }),
+        AudienceField("expected_purchases", "expected purchase days in the next 90 days (the predictive model)",
+                      .number { ctx, c in ctx.predictions?.expectedPurchases(c) }),
+        AudienceField("next_order", aliases: ["next_order_date"],
+                      "the expected date of the next order (the predictive model); within 30d: in the next 30 days",
+                      .date { ctx, c in ctx.predictions?.nextOrderDay(c) }, looksAhead: true),
     ]
 
     /// The fields read from `AudienceContext.rfm`.
     static let rfmFields: Set<String> = ["rfm", "r_score", "f_score", "m_score"]
+    /// The fields read from `AudienceContext.predictions` (which the caller supplies from a fitted model).
+    public static let predictionFields: Set<String> = ["p_alive", "predicted_clv", "expected_purchases", "next_order"]
+    /// The fields read from `AudienceContext.reminderDue`.
+    static let reminderFields: Set<String> = ["reminder_due"]
 
     /// An RFM segment as a filter value: `Potential loyalists` is written `potential-loyalists` (also with
     /// `_` or as the quoted name), `Can't lose them` is `cant-lose-them`.

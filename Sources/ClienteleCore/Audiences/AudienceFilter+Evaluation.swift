@@ -1,11 +1,16 @@
 extension AudienceFilter {
     /// Which customers match as of the context's date: a mask over the snapshot's dense customer ids
     /// (`mask[c]`), false for everyone without an order up to that date. Other reports take this mask to
-    /// restrict themselves to an audience.
+    /// restrict themselves to an audience. RFM scores and reminder due dates are computed here when the
+    /// filter needs them; predicted values must be in the context (see `usesPredictions`).
     public func customers(in context: AudienceContext) -> [Bool] {
         var ctx = context
         if ctx.rfm == nil && fieldNames.contains(where: AudienceField.rfmFields.contains) {
             ctx.rfm = RFM.compute(snapshot: ctx.snapshot, asOf: ctx.asOf, currency: ctx.currency)
+        }
+        if ctx.reminderDue == nil && fieldNames.contains(where: AudienceField.reminderFields.contains) {
+            let calendar = ctx.calendar ?? ShopCalendar(identifier: ctx.snapshot.timeZone) ?? .utc
+            ctx.reminderDue = AudienceContext.nextReminderDue(snapshot: ctx.snapshot, asOf: ctx.asOf, calendar: calendar)
         }
         var mask = evaluate(root, ctx)
         for c in 0..<mask.count where mask[c] && !ctx.isCustomer(c) { mask[c] = false }
@@ -68,6 +73,10 @@ extension AudienceFilter {
             let x = a.resolve(asOf: asOf), y = b.resolve(asOf: asOf)
             let lo = min(x, y), hi = max(x, y)
             fill { c in read(ctx, c).map { $0 >= lo && $0 <= hi } ?? false }
+        case (.date(let read), .within(let v)) where field.looksAhead:
+            // From the as-of day up to, not including, the day the duration after it (as report due --within).
+            let from = asOf.dayNumber, until = v.resolveAhead(asOf: asOf)
+            fill { c in read(ctx, c).map { $0 >= from && $0 < until } ?? false }
         case (.date(let read), .within(let v)):
             let since = v.resolve(asOf: asOf)
             fill { c in read(ctx, c).map { $0 >= since } ?? false }

@@ -89,10 +89,12 @@ public struct AudienceFilter: Sendable {
         }
     }
 
-    /// A date written in a filter: a calendar date or a time before the as-of date.
+    /// A date written in a filter: a calendar date, a time before the as-of date (`30d ago`) or after it
+    /// (`30d from now`).
     enum DateValue: Sendable, Equatable {
         case date(ShopDate)
         case ago(Int, Unit)
+        case ahead(Int, Unit)
 
         enum Unit: Sendable, Equatable { case days, weeks, months, years }
 
@@ -104,6 +106,15 @@ public struct AudienceFilter: Sendable {
             case .ago(let n, .weeks): return asOf.dayNumber - 7 * n
             case .ago(let n, .months): return asOf.adding(months: -n).dayNumber
             case .ago(let n, .years): return asOf.adding(years: -n).dayNumber
+            case .ahead(let n, let unit): return DateValue.ago(-n, unit).resolve(asOf: asOf)
+            }
+        }
+
+        /// The day a duration (the value of `within`, parsed as `7d ago`) after `asOf` stands for.
+        func resolveAhead(asOf: ShopDate) -> Int {
+            switch self {
+            case .ago(let n, let unit): return DateValue.ago(-n, unit).resolve(asOf: asOf)
+            default: return resolve(asOf: asOf)
             }
         }
     }
@@ -130,4 +141,8 @@ public struct AudienceFilter: Sendable {
         walk(root)
         return out
     }
+
+    /// Whether the filter uses a predicted field (`p_alive`, `predicted_clv`, `expected_purchases`,
+    /// `next_order`): the caller must supply `AudienceContext.predictions`.
+    public var usesPredictions: Bool { fieldNames.contains(where: AudienceField.predictionFields.contains) }
 }

@@ -267,15 +267,22 @@ struct AudienceParser {
 
     mutating func parseDate(after op: AudienceToken) throws(AudienceFilterError) -> (value: AudienceFilter.DateValue, token: AudienceToken) {
         let t = current
-        let expected = "expected a date (YYYY-MM-DD, today, or a time ago such as 30d ago) after \(op.quoted), found \(t.quoted)"
+        let expected = "expected a date (YYYY-MM-DD, today, or a time such as 30d ago or 30d from now) after \(op.quoted), found \(t.quoted)"
         guard t.kind == .word else { throw fail(.badValue, expected, at: t) }
         let lower = t.text.lowercased()
         if lower == "today" { _ = next(); return (.ago(0, .days), t) }
         if lower == "yesterday" { _ = next(); return (.ago(1, .days), t) }
         if let d = Self.duration(t) {
             _ = next()
+            if current.isWord("from"), case .ago(let n, let unit) = d {
+                let from = next()
+                guard current.isWord("now") || current.isWord("today") else {
+                    throw fail(.badValue, "expected \"now\" after \(from.quoted) (\(t.text) from now: a time after the as-of date), found \(current.quoted)", at: current)
+                }
+                return (.ahead(n, unit), next())
+            }
             guard current.isWord("ago") else {
-                throw fail(.badValue, "expected \"ago\" after \(t.quoted) (a time before the as-of date), found \(current.quoted)", at: current)
+                throw fail(.badValue, "expected \"ago\" (or \"from now\") after \(t.quoted), found \(current.quoted)", at: current)
             }
             let ago = next()
             return (d, ago)

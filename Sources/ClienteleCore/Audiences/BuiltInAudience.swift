@@ -11,10 +11,9 @@ public struct BuiltInAudience: Sendable, Equatable {
     public var version: Int
 
     /// The current version of the built-in set.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
-    /// Every built-in audience. (A "due for a reminder" audience joins once purchase-cycle reminders are a
-    /// column of `AudienceContext`; it will carry version 2.)
+    /// Every built-in audience; version 1 the first three, version 2 added `due-for-reminder`.
     public static let all: [BuiltInAudience] = [
         BuiltInAudience(
             name: "one-time-buyers-follow-up",
@@ -31,5 +30,10 @@ public struct BuiltInAudience: Sendable, Equatable {
             filter: "group = vip and stage = lost",
             summary: "Your most valuable customers who have stopped ordering: worth a personal reactivation offer.",
             version: 1),
+        BuiltInAudience(
+            name: "due-for-reminder",
+            filter: "reminder_due within 7d",
+            summary: "Customers whose purchase-cycle reminder falls due in the next 7 days (as clientele report due): send the reminder.",
+            version: 2),
     ]
 }

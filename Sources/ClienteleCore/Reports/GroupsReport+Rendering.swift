@@ -1,5 +1,6 @@
 extension GroupsReport {
-    /// The page as JSON text: every group's figures and the same over all customers.
+    /// The page as JSON text: every group's figures and the same over all customers; `modelLostShare`
+    /// (1 − mean P(alive)) is null without the predictive model.
     public func json() -> String { jsonValue.rendered() }
 
     /// The page as an ordered JSON value.
@@ -15,6 +16,7 @@ extension GroupsReport {
                 ("annualOrders", .double(g.annualOrders)),
                 ("annualRevenue", .money(g.annualRevenue)),
                 ("lostShare", .double(g.lostShare)),
+                ("modelLostShare", .double(g.modelLostShare)),
                 ("revenue", .money(g.revenue)),
                 ("orders", .int(g.orders)),
             ])
@@ -35,14 +37,15 @@ extension GroupsReport {
         ])
     }
 
-    /// The groups as CSV (RFC 4180, CRLF): one row per group and one for all customers; money as plain decimals.
+    /// The groups as CSV (RFC 4180, CRLF): one row per group and one for all customers; money as plain
+    /// decimals; `model_lost_share` (1 − mean P(alive)) is empty without the predictive model.
     public func csv() -> String {
-        var out = "group,customers,share,lifetime_value,average_orders,average_basket_size,annual_orders,annual_revenue,lost_share\r\n"
+        var out = "group,customers,share,lifetime_value,average_orders,average_basket_size,annual_orders,annual_revenue,lost_share,model_lost_share\r\n"
         func d(_ x: Double?) -> String { x.map { String($0) } ?? "" }
         for g in groups + [all] {
             out += [g.group?.rawValue ?? "all", String(g.customers), d(g.share), g.lifetimeValue?.decimalString ?? "",
                     d(g.averageOrders), d(g.averageBasketSize), d(g.annualOrders), g.annualRevenue?.decimalString ?? "",
-                    d(g.lostShare)].joined(separator: ",") + "\r\n"
+                    d(g.lostShare), d(g.modelLostShare)].joined(separator: ",") + "\r\n"
         }
         return out
     }
@@ -65,11 +68,15 @@ extension GroupsReport {
         add("Annual orders") { $0.annualOrders.map { f.decimal($0, digits: 2) } ?? dash }
         add("Annual revenue (\(code))") { $0.annualRevenue.map { f.money($0) } ?? dash }
         add("Lost") { $0.lostShare.map { f.percent($0) } ?? dash }
+        if usesModel { add("Lost (model)") { $0.modelLostShare.map { f.percent($0) } ?? dash } }
         out += t.lines(colour: false)
         out.append("")
         let t0 = thresholds
         out.append("VIP: ≥ 2 orders and in the top \(f.percent(t0.vipTopShare, digits: 0)) by lifetime revenue"
                    + (vipRevenueCutoff.map { " (from \(f.money($0)) \(code))" } ?? " (too few customers for a top share)") + ".")
+        if usesModel {
+            out.append("Lost: share in stage Lost. Lost (model): 1 − the mean P(alive) of the group's customers, from the fit clientele fit saved.")
+        }
         out.append("Frequent: not VIP, ≥ \(LifecycleReport.number(t0.frequentOrdersPerYear)) orders per year of tenure (tenure at least \(t0.minimumTenureDays) days). Loyal: the other repeat customers.")
         return out.joined(separator: "\n") + "\n"
     }

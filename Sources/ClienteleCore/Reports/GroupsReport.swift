@@ -51,6 +51,8 @@ public struct GroupsReport: Sendable, Equatable {
     public var groups: [Figures]
     /// The same figures over every customer.
     public var all: Figures
+    /// Whether predicted values were given, so each group has its model "lost %" (`modelLostShare`).
+    public var usesModel: Bool = false
 
     /// The figures of one group (METRICS.md, "Per group"); averages over nothing are `nil`.
     public struct Figures: Sendable, Equatable {
@@ -74,22 +76,26 @@ public struct GroupsReport: Sendable, Equatable {
         public var annualRevenue: Money?
         /// Share of the group's customers in stage Lost.
         public var lostShare: Double?
+        /// With the predictive model: 1 − the mean P(alive) of the group's customers (METRICS.md, "Per
+        /// group"); `nil` without predicted values or without a customer who has one.
+        public var modelLostShare: Double? = nil
         /// Revenue of the group's customers up to `D`.
         public var revenue: Money
         /// Orders of the group's customers up to `D`.
         public var orders: Int
     }
 
-    /// Computes the groups as of `asOf` from the snapshot (METRICS.md, "Groups"); a pure function.
+    /// Computes the groups as of `asOf` from the snapshot (METRICS.md, "Groups"); a pure function. With
+    /// `predicted` (predicted values as of `asOf`), each group also gets 1 − mean P(alive).
     public static func compute(snapshot: ShopSnapshot, asOf: ShopDate, thresholds: ShopSettings.Thresholds,
-                               currency: Currency, timeZone: String) -> GroupsReport {
+                               currency: Currency, timeZone: String, predicted: PredictedValues? = nil) -> GroupsReport {
         let profiles = CustomerProfiles.compute(snapshot: snapshot, asOf: asOf, thresholds: thresholds)
-        return compute(snapshot: snapshot, profiles: profiles, currency: currency, timeZone: timeZone)
+        return compute(snapshot: snapshot, profiles: profiles, currency: currency, timeZone: timeZone, predicted: predicted)
     }
 
-    /// The groups from already computed profiles.
+    /// The groups from already computed profiles (and, when given, predicted values as of the same date).
     public static func compute(snapshot s: ShopSnapshot, profiles p: CustomerProfiles, currency: Currency,
-                               timeZone: String) -> GroupsReport {
+                               timeZone: String, predicted: PredictedValues? = nil) -> GroupsReport {
         var acc = [Accumulator](repeating: Accumulator(), count: 5)
         let asOfDay = p.asOf.dayNumber
         let minTenure = max(p.thresholds.minimumTenureDays, 1)
@@ -102,6 +108,10 @@ public struct GroupsReport: Sendable, Equatable {
                 let rev = p.revenue[c], units = p.items[c], lost = p.stage[c] == .lost
                 acc[p.group[c].index].add(orders: k, revenue: rev, items: units, tenureDays: tenure, lost: lost)
                 acc[4].add(orders: k, revenue: rev, items: units, tenureDays: tenure, lost: lost)
+                if let alive = predicted?.probabilityAlive(c) {
+                    acc[p.group[c].index].addPrediction(alive)
+                    acc[4].addPrediction(alive)
+                }
             }
         }}
         let total = acc[4].customers
@@ -117,6 +127,7 @@ public struct GroupsReport: Sendable, Equatable {
                 annualRevenue: n == 0 ? nil : Money(minorUnits: Int64((Double(a.revenue) / a.tenureYears).rounded(.toNearestOrAwayFromZero)),
                                                      currency: currency),
                 lostShare: n == 0 ? nil : Double(a.lost) / Double(n),
+                modelLostShare: a.predicted == 0 ? nil : 1 - a.aliveSum / Double(a.predicted),
                 revenue: Money(minorUnits: a.revenue, currency: currency),
                 orders: a.orders)
         }
@@ -124,7 +135,7 @@ public struct GroupsReport: Sendable, Equatable {
                             customers: total,
                             vipRevenueCutoff: p.vipRevenueCutoff.map { Money(minorUnits: $0, currency: currency) },
                             groups: CustomerGroup.allCases.map { figures(acc[$0.index], $0) },
-                            all: figures(acc[4], nil))
+                            all: figures(acc[4], nil), usesModel: predicted != nil)
     }
 
     /// The figures of `group`.
@@ -137,6 +148,8 @@ public struct GroupsReport: Sendable, Equatable {
         var items: Int64 = 0
         var tenureYears = 0.0
         var lost = 0
+        var predicted = 0
+        var aliveSum = 0.0
 
         @inline(__always)
         mutating func add(orders k: Int, revenue rev: Int64, items units: Int64, tenureDays: Double, lost isLost: Bool) {
@@ -146,6 +159,12 @@ public struct GroupsReport: Sendable, Equatable {
             items += units
             tenureYears += tenureDays / CustomerProfiles.daysPerYear
             if isLost { lost += 1 }
+        }
+
+        @inline(__always)
+        mutating func addPrediction(_ alive: Double) {
+            predicted += 1
+            aliveSum += alive
         }
     }
 }
