@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Pure: model, shop calendar, the columnar engine and every METRICS.md figure. No I/O, no clock.
@@ -39,7 +40,13 @@ let package = Package(
         ]),
         // The demo shop generator (deterministic from a seed, streaming).
         .target(name: "ClienteleDemo", dependencies: ["ClienteleCore"]),
+        // The web dashboard and the JSON API (Hummingbird 2): pages rendered on the server, charts as inline SVG.
+        .target(name: "ClienteleServer", dependencies: [
+            "ClienteleCore", "ClienteleStore", "ClienteleSQLite", "ClienteleImport", "ClientelePrediction",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .executableTarget(name: "clientele", dependencies: [
+            "ClienteleServer",
             "ClienteleCore", "ClienteleStore", "ClienteleSQLite", "ClienteleImport", "ClienteleDemo", "ClientelePrediction",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -52,6 +59,10 @@ let package = Package(
         .testTarget(name: "ClienteleStoreTests", dependencies: ["ClienteleStore", "ClienteleSQLite", "ClienteleCore"]),
         .testTarget(name: "ClienteleDemoTests", dependencies: ["ClienteleDemo", "ClienteleCore", "ClienteleImport"]),
         .testTarget(name: "ClienteleCLITests", dependencies: ["ClienteleCore"]),
+        .testTarget(name: "ClienteleServerTests", dependencies: [
+            "ClienteleServer", "ClienteleCore", "ClienteleStore",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "ClientelePredictionTests", dependencies: ["ClientelePrediction", "ClienteleCore"],
                     exclude: ["Fixtures"]),
     ],
