@@ -14,6 +14,8 @@ struct StoreBench: AsyncParsableCommand {
 
     @Option(help: "Orders to generate.") var orders: Int = 1_000_000
     @Option(help: "The random seed of the generated shop.") var seed: UInt64 = 1
+    @Flag(help: "Stream the orders in ascending id by bytes (primary-key order) instead of the file's order.")
+    var sortedStream = false
 
     func run() async throws {
         let shop = DemoShop(endDate: ShopDate(iso: "2025-11-20")!, orderCount: orders, seed: seed)
@@ -37,6 +39,7 @@ struct StoreBench: AsyncParsableCommand {
         // orders, as the importer sends them), so that the time is the store's alone.
         var packed: [OrderBatch] = []
         var start = 0
+        if sortedStream { batch.sort { StoreContent.precedes($0.id, $1.id) } }
         while start < batch.count {
             let end = min(batch.count, start + 2048)
             packed.append(try OrderBatch(Array(batch[start..<end])))
