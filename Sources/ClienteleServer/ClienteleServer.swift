@@ -1,7 +1,68 @@
+import ClienteleCore
+import ClienteleSQLite
+import ClienteleStore
 import Hummingbird
 
 /// The dashboard and JSON API server (`clientele serve`).
 public enum ClienteleServer {
     /// The server's version string.
     public static let version = "0.1.0"
+
+    /// The largest request body accepted (the future import upload included): 64 MiB.
+    public static let maxBodyBytes = 64 * 1024 * 1024
+
+    /// How long an idle connection (including one stuck sending a request) is kept: 30 seconds.
+    public static let idleTimeoutSeconds: Int64 = 30
+
+    /// Whether `host` is a loopback address (the only ones served until authentication exists).
+    public static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased()
+        return h == "localhost" || h == "::1" || h == "[::1]" || h.hasPrefix("127.")
+            && h.split(separator: ".").count == 4 && h.split(separator: ".").allSatisfy { UInt8($0) != nil }
+    }
+
+    /// The sentence `clientele serve` prints for a host it refuses.
+    public static func nonLoopbackMessage(_ host: String) -> String {
+        "The dashboard has no sign-in yet, so it only listens on this computer: use --host 127.0.0.1 (or localhost), not \(host). To reach it from elsewhere, use an SSH tunnel: ssh -L 8080:127.0.0.1:8080 SERVER."
+    }
+
+    /// The router of the dashboard and the API for `service`.
+    public static func router(service: ShopService) -> Router<ServerRequestContext> {
+        let router = Router(context: ServerRequestContext.self)
+        APIRoutes(service: service).add(to: router)
+        PageRoutes(service: service).add(to: router)
+        return router
+    }
+
+    /// The application serving `service` on `host:port` (refusing a non-loopback host).
+    public static func application(service: ShopService, host: String = "127.0.0.1", port: Int = 8080) throws
+        -> some ApplicationProtocol {
+        guard isLoopback(host) else { throw APIError.badRequest(nonLoopbackMessage(host)) }
+        return Application(
+            router: router(service: service),
+            server: .http1(configuration: .init(idleTimeout: .seconds(idleTimeoutSeconds))),
+            configuration: .init(address: .hostname(host, port: port), serverName: "clientele"))
+    }
+
+    /// Opens the SQLite shop at `path` for serving: seeds the built-in audiences and loads the snapshot
+    /// (cached at `PATH.snapshot`) before the first request.
+    public static func openShop(path: String) async throws -> ShopService {
+        let store = try SQLiteOrderStore(path: path)
+        let service = ShopService(store: store, cachePath: path + ".snapshot")
+        try await AudienceRoutes.seedBuiltIns(store, now: ShopService.systemNow())
+        _ = try await service.current()
+        return service
+    }
+}
+
+/// The request context: Hummingbird's basic context with the server's body-size limit.
+public struct ServerRequestContext: RequestContext {
+    /// Hummingbird's per-request storage.
+    public var coreContext: CoreRequestContextStorage
+
+    /// A context for one request.
+    public init(source: Source) { coreContext = .init(source: source) }
+
+    /// The body-size limit (`ClienteleServer.maxBodyBytes`).
+    public var maxUploadSize: Int { ClienteleServer.maxBodyBytes }
 }

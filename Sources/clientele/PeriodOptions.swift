@@ -22,39 +22,28 @@ struct PeriodOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Also show a comparison period: previous (the equal-length window before) or last-year (the same period a year earlier).", valueName: "previous|last-year"))
     var compare: Period.Comparison?
 
+    /// The request as written, resolved by the same rules as the server's query parameters.
+    var request: PeriodRequest {
+        PeriodRequest(preset: period, from: from, to: to, asOf: asOf, comparison: compare)
+    }
+
     func validate() throws {
-        if period != nil && (from != nil || to != nil) {
-            throw ValidationError("Give either --period or --from/--to, not both.")
-        }
-        if (from == nil) != (to == nil) {
-            throw ValidationError("A custom period needs both --from and --to (both inclusive), e.g. --from 2025-01-01 --to 2025-03-31.")
-        }
-        for (flag, value) in [("--from", from), ("--to", to), ("--as-of", asOf)] {
-            if let value, ShopDate(iso: value) == nil {
-                throw ValidationError("\(flag) \"\(value)\" is not a date: write it as YYYY-MM-DD, e.g. 2025-09-14.")
-            }
-        }
-        if let from, let to, let a = ShopDate(iso: from), let b = ShopDate(iso: to), b < a {
-            throw ValidationError("--to \(to) is before --from \(from).")
-        }
+        if let problem = request.problem(names: .flags) { throw ValidationError(problem) }
+    }
+
+    /// Today in the shop's calendar.
+    static func today(_ calendar: ShopCalendar) -> ShopDate {
+        calendar.date(of: Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))))
     }
 
     /// The as-of date: the flag, else today in the shop's calendar.
     func asOfDate(calendar: ShopCalendar) -> ShopDate {
-        if let asOf, let d = ShopDate(iso: asOf) { return d }
-        return calendar.date(of: Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))))
+        request.asOfDate(today: Self.today(calendar))
     }
 
     /// The period, the as-of date and the comparison period, resolved in the shop's calendar.
     func resolve(calendar: ShopCalendar) -> (period: Period, asOf: ShopDate, comparison: Period?) {
-        let asOf = asOfDate(calendar: calendar)
-        let p: Period
-        if let from, let to, let a = ShopDate(iso: from), let b = ShopDate(iso: to) {
-            p = Period(from: a, through: b)
-        } else {
-            p = Period.preset(period ?? .last12Months, asOf: asOf)
-        }
-        return (p, asOf, compare.map { p.comparison($0) })
+        request.resolve(today: Self.today(calendar))
     }
 }
 

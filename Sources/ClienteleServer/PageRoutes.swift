@@ -1,0 +1,43 @@
+import ClienteleCore
+import Foundation
+import Hummingbird
+
+/// The dashboard's pages, rendered on the server from the same `ShopReports` the API sends.
+struct PageRoutes: Sendable {
+    /// The shop served.
+    let service: ShopService
+
+    /// Adds the page routes to `router`.
+    func add<Context: RequestContext>(to router: Router<Context>) {
+        page(router, "/") { r, _ in try CustomersPage.render(r) }
+        page(router, "/customers/{key}") { r, context in
+            let key = context.parameters.get("key").map { $0.removingPercentEncoding ?? $0 } ?? ""
+            return try CustomerPage.render(r, key: key)
+        }
+        page(router, "/analytics") { r, _ in try AnalyticsPage.render(r) }
+        page(router, "/audiences") { r, _ in try await AudiencesPage.render(r, store: service.store) }
+        page(router, "/settings") { r, _ in SettingsPage.render(r) }
+    }
+
+    /// A GET page: its HTML, or the error in the layout with the error's status.
+    func page<Context: RequestContext>(_ router: Router<Context>, _ path: RouterPath,
+                                       _ render: @escaping @Sendable (ShopReports, Context) async throws -> String) {
+        router.get(path) { request, context -> Response in
+            let state: ShopState
+            do {
+                state = try await service.current()
+            } catch let error as APIError {
+                return .html(Page(title: "Not available", shopName: "Clientele", path: request.uri.path,
+                                  body: "<p class=\"error\" role=\"alert\">\(html(error.description))</p>").rendered, status: error.status)
+            }
+            let reports = ShopReports(state: state, query: request.query, today: service.today(state.calendar))
+            do {
+                return .html(try await render(reports, context))
+            } catch let error as APIError {
+                let body = "<p class=\"error\" role=\"alert\">\(html(error.description))</p><p><a href=\"\(html(request.uri.path))\">Start again</a></p>"
+                return .html(Page(title: "Cannot show this", shopName: state.settings.name, path: request.uri.path, body: body).rendered,
+                             status: error.status)
+            }
+        }
+    }
+}
