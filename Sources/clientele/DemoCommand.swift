@@ -25,11 +25,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the orders as a canonical order-lines CSV here (rates beside it as NAME.rates.csv).", valueName: "PATH")) var csv: String?
     @Flag(name: .customLong("no-db"), help: "Only write the CSV (with --csv); create no database.") var noDB = false
     @Flag(name: .customLong("quiet"), help: "Print only the summary, not the customer statistics.") var quiet = false
+    @Flag(name: .customLong("serve"), help: "Then serve the dashboard for the demo shop on http://127.0.0.1:PORT/ (Ctrl-C stops).") var serve = false
+    @Option(help: ArgumentHelp("The port for --serve.", valueName: "PORT")) var port: Int = 8080
 
     func validate() throws {
         if orders < 1 || orders > 100_000_000 { throw ValidationError("--orders must be between 1 and 100000000.") }
         if let endDate, ShopDate(iso: endDate) == nil { throw ValidationError("--end-date \"\(endDate)\" is not a date: write it as YYYY-MM-DD.") }
         if noDB && csv == nil { throw ValidationError("--no-db needs --csv PATH: otherwise nothing would be written.") }
+        if noDB && serve { throw ValidationError("--serve needs the database: drop --no-db.") }
+        if !(1...65535).contains(port) { throw ValidationError("--port must be from 1 to 65535.") }
     }
 
     func run() async throws {
@@ -93,11 +97,18 @@ struct DemoCommand: AsyncParsableCommand {
         print("""
 
         Next:
+          clientele serve --db \(db)                    # the dashboard on http://127.0.0.1:8080/
           clientele report customers --db \(db) --period this-year --compare last-year
+          clientele report lifecycle --db \(db)
+          clientele report groups --db \(db)
           clientele report customers --db \(db) --format json
           clientele report customers --db \(db) --top 100 --format csv > top-customers.csv
           clientele import YOUR-ORDERS.csv --db shop.sqlite     # your own shop (see docs/import.md)
         """)
+        if serve {
+            print("")
+            try await ServeCommand.serve(path: db, host: "127.0.0.1", port: port)
+        }
     }
 
     static func ratesPath(forCSV csv: String) -> String {

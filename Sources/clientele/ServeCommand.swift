@@ -27,7 +27,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = try store.path()
+        try await Self.serve(path: store.path(), host: host, port: port)
+    }
+
+    /// Serves the shop at `path` until the process is stopped.
+    static func serve(path: String, host: String, port: Int) async throws {
         _ = try StoreOptions.open(path: path, create: false)   // the CLI's message for a missing database
         let service: ShopService
         do {
