@@ -41,7 +41,7 @@ enum Charts {
             out += "<text x=\"\(x + barWidth / 2)\" y=\"\(top + plot + 14)\" text-anchor=\"end\" transform=\"rotate(-45 \(x + barWidth / 2) \(top + plot + 14))\">\(html(label))</text>"
         }
         out += "</svg><figcaption class=\"legend\">"
-        out += series.map { "<span style=\"--c:\($0.colour)\">\(html($0.label))</span>" }.joined()
+        out += series.map { s -> String in "<span style=\"--c:\(s.colour)\">\(html(s.label))</span>" }.joined()
         out += "</figcaption></figure>"
         return out
     }

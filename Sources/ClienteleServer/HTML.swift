@@ -34,7 +34,7 @@ struct Page: Sendable {
 
     /// The whole document.
     var rendered: String {
-        let nav = Self.navigation.map { item in
+        let nav = Self.navigation.map { item -> String in
             let current = item.path == path ? " aria-current=\"page\"" : ""
             return "<a href=\"\(item.path)\"\(current)>\(html(item.label))</a>"
         }.joined()

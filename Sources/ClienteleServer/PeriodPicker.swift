@@ -9,7 +9,7 @@ enum PeriodPicker {
             "<option value=\"\(html(value))\"\(value == (selected ?? "") ? " selected" : "")>\(html(label))</option>"
         }
         let presets = option("", "Last 12 months (default)", selected: query["period"])
-            + Period.Preset.allCases.filter { $0 != .last12Months }.map { option($0.rawValue, $0.rawValue, selected: query["period"]) }.joined()
+            + Period.Preset.allCases.filter { $0 != .last12Months }.map { p -> String in option(p.rawValue, p.rawValue, selected: query["period"]) }.joined()
         var out = "<form class=\"picker\" method=\"get\" action=\"\(html(action))\" aria-label=\"Period\">"
         out += "<label for=\"period\">Period<select id=\"period\" name=\"period\">\(presets)</select></label>"
         out += "<label for=\"from\">From<input id=\"from\" name=\"from\" type=\"date\" value=\"\(html(query["from"] ?? ""))\"></label>"

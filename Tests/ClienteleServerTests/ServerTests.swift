@@ -199,6 +199,10 @@ func badRequestsGetAStatusAndTheMessage(uri: String, status: HTTPResponse.Status
         #expect(status == .ok)
         #expect(type.hasPrefix("text/html"))
         #expect(page.components(separatedBy: "<html lang=").count == 2)
+        // The navigation is plain links (once rendered as a database expression by a stray type inference).
+        #expect(page.contains(#"<a href="/analytics">Analytics</a>"#))
+        #expect(page.contains(#"<a href="/" aria-current="page">Customers</a>"#))
+        #expect(!page.contains("GRDB"))
         #expect(page.components(separatedBy: "<title>").count >= 2)
         #expect(page.contains("<meta name=\"viewport\""))
         #expect(page.contains("Test &amp; Co"))
