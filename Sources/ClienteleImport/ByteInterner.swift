@@ -1,3 +1,4 @@
+import ClienteleStore
 /// Maps byte strings to dense ids, allocating each distinct value's `String` once.
 ///
 /// An open-addressing hash table keyed by the bytes themselves, so a lookup allocates nothing: used for order
@@ -35,35 +36,6 @@ struct ByteInterner {
     /// How many distinct values.
     var count: Int { strings.count }
 
-    @inline(__always)
-    static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(b.count &+ 1)
-        guard let p = b.baseAddress else { return h }
-        let raw = UnsafeRawPointer(p)
-        var i = 0
-        let n = b.count
-        while i + 8 <= n {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            h = (h ^ w) &* 0xFF51_AFD7_ED55_8CCD
-            h ^= h >> 32
-            i += 8
-        }
-        if i < n {
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(p[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
-        }
-        // MurmurHash3's finaliser: every input bit affects the low bits used for the slot.
-        h ^= h >> 33
-        h = h &* 0xC4CE_B9FE_1A85_EC53
-        h ^= h >> 33
-        return h
-    }
 
     /// The id of `bytes`, adding it when new.
     @inline(__always)
@@ -91,7 +63,7 @@ struct ByteInterner {
     /// The id of `bytes` and whether it was added by this call.
     mutating func lookupOrInsert(_ bytes: UnsafeBufferPointer<UInt8>) -> (id: Int32, inserted: Bool) {
         if last >= 0 && equal(Int(last), bytes) { return (last, false) }
-        let h = ByteInterner.hash(bytes)
+        let h = ByteHash.hash(bytes)
         let tag = h & 0xFFFF_FFFF_0000_0000
         let short = ByteInterner.pack(bytes)
         var slot = Int(truncatingIfNeeded: h) & mask
