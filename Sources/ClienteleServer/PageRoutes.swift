@@ -16,6 +16,7 @@ struct PageRoutes: Sendable {
         }
         page(router, "/analytics") { r, _ in try AnalyticsPage.render(r) }
         page(router, "/audiences") { r, _ in try await AudiencesPage.render(r, store: service.store) }
+        page(router, "/retention") { r, _ in try RetentionPage.render(r) }
         page(router, "/behaviour") { r, _ in try BehaviourPage.render(r) }
         page(router, "/settings") { r, _ in SettingsPage.render(r) }
     }

@@ -123,3 +123,69 @@ enum BehaviourFixture {
         #expect(dateStatus == .badRequest)
     }
 }
+
+@Test func theRetentionPageShowsTheCoresFigures() async throws {
+    try await ServerFixture.withClient { client, state in
+        let query = "from=2025-03-01&to=2025-06-30&asOf=2025-12-31&orderValue=300&ordersPerYear=2&lifespanYears=3&margin=0.5&cac=100"
+        let (status, type, page) = try await ServerFixture.get(client, "/retention?" + query)
+        #expect(status == .ok)
+        #expect(type.hasPrefix("text/html"))
+        #expect(!page.contains("GRDB"))
+        #expect(!page.contains("<script"))
+        #expect(page.contains(#"<a href="/retention" aria-current="page">Retention &amp; CLV</a>"#))
+        #expect(page.contains("<form class=\"picker\" method=\"get\" action=\"/retention\""))
+
+        let reports = ShopReports(state: state, query: QueryParameters(query: query), today: ShopDate(iso: "2025-12-31")!)
+        // P = 2025-03-01…06-30 (122 days), P′ = the 122 days before (2024-10-30…2025-02-28).
+        // S = {c1, c2} = 2, E = {c1, c3} = 2 (the anonymous order is nobody's), N = {c3} = 1:
+        // CRR = (2 − 1) ÷ 2 = 50 %, churned = {c2}: 50 %.
+        let m = try reports.retention()
+        #expect(m.retention.customersPrevious == 2 && m.retention.customersCurrent == 2 && m.retention.newCustomers == 1)
+        #expect(m.retention.rate == 0.5)
+        #expect(page.contains("<td class=\"num s\">2</td>"))
+        #expect(page.contains("<td class=\"num e\">2</td>"))
+        #expect(page.contains("<td class=\"num n\">1</td>"))
+        #expect(page.contains("<td class=\"num crr\">50.0 %</td>"))
+        #expect(page.contains("<td class=\"num churn\">50.0 %</td>"))
+        // Repeat purchase ratio by 2025-06-30: c1 and c2 of c1, c2, c3 = 66.7 %.
+        #expect(page.contains("<td class=\"num repeat\">66.7 %</td>"))
+        // Time between purchases: c1 (2025-01-10 → 06-10: 151 days ÷ 2 = 75.5), c2 (19 days ÷ 1): mean 47.25.
+        #expect(m.timeBetweenPurchases.meanDays == 47.25)
+        #expect(page.contains("<td class=\"num gap\">47.3</td>"))
+        #expect(page.contains("<td class=\"num returns\">0.0 %</td>"))
+
+        // CLV with every input overridden: 300 × 2 × 3 = 1,800 DKK; at 50 % margin 900; ÷ CAC 100 = 18.
+        let clv = try reports.clv()
+        #expect(clv.clv == Money(minorUnits: 180_000, currency: ServerFixture.dkk))
+        #expect(page.contains("<td class=\"num clv\"><strong>1,800.00 DKK</strong></td>"))
+        #expect(page.contains("<td class=\"num affordable\">900.00 DKK</td>"))
+        #expect(page.contains("<td class=\"num ratio\">18.00</td>"))
+        #expect(page.contains("meets CLV ≥ 3 × CAC"))
+        // The calculator keeps the inputs and the period.
+        #expect(page.contains("name=\"orderValue\" inputmode=\"decimal\" value=\"300\""))
+        #expect(page.contains("<input type=\"hidden\" name=\"from\" value=\"2025-03-01\">"))
+
+        // Cohorts 2025-01 … 2025-12 as of 2025-12-31: 12 + 11 + … + 1 = 78 cells.
+        let cohorts = try reports.cohorts()
+        #expect(cohorts.cohorts.reduce(0) { $0 + $1.cells.count } == 78)
+        #expect(BehaviourFixture.count("<td class=\"cohort-cell num\"", in: page) == 78)
+        // The January cohort is c1 alone, back in March: 100 %, darkest background.
+        #expect(cohorts.cohorts[0].cells[2].retention == 1)
+        #expect(page.contains("<th scope=\"row\">2025-01</th><td class=\"num\">1</td><td class=\"cohort-cell num\" style=\"background:#0b5cad;color:#ffffff\""))
+    }
+}
+
+@Test func theRetentionPageEscapesItsInputsAndRefusesBadOnes() async throws {
+    try await ServerFixture.withClient { client, _ in
+        let (status, _, page) = try await ServerFixture.get(client, "/retention?asOf=2025-12-31&country=%3Cb%3Ex")
+        #expect(status == .ok)
+        #expect(!page.contains("<b>x"))
+        #expect(page.contains("value=\"&lt;b&gt;x\""))
+        let (bad, type, badPage) = try await ServerFixture.get(client, "/retention?orderValue=lots")
+        #expect(bad == .badRequest)
+        #expect(type.hasPrefix("text/html"))
+        #expect(badPage.contains("orderValue"))
+        let (compare, _, _) = try await ServerFixture.get(client, "/retention?compare=previous")
+        #expect(compare == .badRequest)
+    }
+}
