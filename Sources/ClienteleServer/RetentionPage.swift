@@ -54,6 +54,7 @@ enum RetentionPage {
 
         body += calculator(r, clv)
         body += triangle(cohorts)
+        body += ltvCurves(cohorts)
         return Page(title: "Retention & CLV", shopName: r.settings.name, path: "/retention", body: body).rendered
     }
 
@@ -117,5 +118,45 @@ enum RetentionPage {
         }
         out += "</tbody></table></div>"
         return out
+    }
+
+    /// The LTV curves: per cohort a `<polyline class="ltv">` of its cumulative revenue per customer through
+    /// each period, with the same numbers in a table.
+    static func ltvCurves(_ cohorts: Cohorts) -> String {
+        let rows = cohorts.cohorts.filter { $0.customers > 0 }
+        let width = rows.map(\.cells.count).max() ?? 0
+        var out = "<h2 id=\"ltv\">LTV curves</h2>"
+        guard width > 0 else { return out + "<p>No cohort has customers yet.</p>" }
+        let maxValue = max(1, rows.flatMap { $0.cells.compactMap { $0.cumulativeRevenuePerCustomer?.minorUnits } }.max() ?? 1)
+        let left = 80, top = 12, plotW = max(1, width - 1) * 40, plotH = 200, bottom = 30
+        let w = left + plotW + 20, h = top + plotH + bottom
+        let palette = ["#0b5cad", "#1b6e20", "#a4161a", "#7a5a00", "#5b2a86", "#00695c"]
+        func x(_ k: Int) -> Int { left + (width == 1 ? 0 : k * plotW / (width - 1)) }
+        func y(_ v: Int64) -> Int { top + plotH - Int(Double(v) / Double(maxValue) * Double(plotH)) }
+        var svg = "<figure><svg role=\"img\" aria-label=\"Cumulative revenue per cohort customer\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" xmlns=\"http://www.w3.org/2000/svg\">"
+        svg += "<title>Cumulative revenue per cohort customer by \(cohorts.granularity.rawValue)s since the first order</title>"
+        svg += "<line x1=\"\(left)\" y1=\"\(top + plotH)\" x2=\"\(left + plotW)\" y2=\"\(top + plotH)\" stroke=\"#4a4a4a\"/>"
+        svg += "<text x=\"\(left - 6)\" y=\"\(top + 10)\" text-anchor=\"end\">\(html(Money(minorUnits: maxValue, currency: cohorts.currency).decimalString))</text>"
+        svg += "<text x=\"\(left - 6)\" y=\"\(top + plotH)\" text-anchor=\"end\">0</text>"
+        svg += "<text x=\"\(left)\" y=\"\(top + plotH + 18)\">0</text><text x=\"\(left + plotW)\" y=\"\(top + plotH + 18)\" text-anchor=\"end\">\(width - 1)</text>"
+        for (i, cohort) in rows.enumerated() {
+            let points = cohort.cells.compactMap { cell -> String? in
+                cell.cumulativeRevenuePerCustomer.map { "\(x(cell.offset)),\(y($0.minorUnits))" }
+            }.joined(separator: " ")
+            let values = cohort.cells.map { cell -> String in Format.money(cell.cumulativeRevenuePerCustomer) }.joined(separator: ", ")
+            svg += "<polyline class=\"ltv\" points=\"\(points)\" fill=\"none\" stroke=\"\(palette[i % palette.count])\" stroke-width=\"2\"><title>\(html(cohort.label)): \(html(values))</title></polyline>"
+        }
+        svg += "</svg><figcaption class=\"legend\">"
+        svg += rows.enumerated().map { (i, c) -> String in "<span style=\"--c:\(palette[i % palette.count])\">\(html(c.label))</span>" }.joined()
+        out += svg + "</figcaption></figure>"
+        out += "<div class=\"table-wrap\"><table aria-labelledby=\"ltv\"><thead><tr><th scope=\"col\">Cohort</th>"
+        out += (0..<width).map { k -> String in "<th scope=\"col\" class=\"num\">\(k)</th>" }.joined()
+        out += "</tr></thead><tbody>"
+        for cohort in rows {
+            out += "<tr><th scope=\"row\">\(html(cohort.label))</th>"
+            out += cohort.cells.map { cell -> String in "<td class=\"num\">\(html(Format.money(cell.cumulativeRevenuePerCustomer)))</td>" }.joined()
+            out += String(repeating: "<td></td>", count: width - cohort.cells.count) + "</tr>"
+        }
+        return out + "</tbody></table></div>"
     }
 }

@@ -172,6 +172,10 @@ enum BehaviourFixture {
         // The January cohort is c1 alone, back in March: 100 %, darkest background.
         #expect(cohorts.cohorts[0].cells[2].retention == 1)
         #expect(page.contains("<th scope=\"row\">2025-01</th><td class=\"num\">1</td><td class=\"cohort-cell num\" style=\"background:#0b5cad;color:#ffffff\""))
+        // LTV curves: one line per cohort with customers (2025-01 c1, 02 c2, 05 c3, 07 c4).
+        #expect(BehaviourFixture.count("<polyline class=\"ltv\"", in: page) == 4)
+        // c1's cumulative revenue: 100 (Jan), 300 after March, 600 after June.
+        #expect(page.contains("<title>2025-01: 100.00 DKK, 100.00 DKK, 300.00 DKK, 300.00 DKK, 300.00 DKK, 600.00 DKK, 600.00 DKK"))
     }
 }
 
