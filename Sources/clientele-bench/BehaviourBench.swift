@@ -21,10 +21,7 @@ struct BehaviourBench: AsyncParsableCommand {
         for n in list {
             let end = ShopDate(iso: "2025-11-20")!
             let shop = DemoShop(endDate: end, orderCount: n, seed: seed)
-            var builder = ShopSnapshot.Builder(calendar: shop.calendar, currency: shop.currency)
-            builder.reserveCapacity(orders: n, lines: n * 2)
-            shop.generate { builder.add($0) }
-            let s = builder.build()
+            let s = shop.snapshot()
             let period = Period.preset(.last12Months, asOf: end)
             print("\n\(s.orderCount) orders, \(s.lineCount) lines, \(s.productIds.count) products, \(s.customerCount) customers; period \(period)")
             print("report                                   median s  min s    result")

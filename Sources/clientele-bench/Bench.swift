@@ -62,3 +62,13 @@ func machineLine() -> String {
 func buildDirectory() -> URL {
     URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
 }
+
+extension DemoShop {
+    /// The engine's snapshot of this generated shop, built straight from the generator (no database).
+    func snapshot() -> ShopSnapshot {
+        var builder = ShopSnapshot.Builder(calendar: calendar, currency: currency)
+        builder.reserveCapacity(orders: orderCount, lines: orderCount * 2)
+        generate { builder.add($0) }
+        return builder.build()
+    }
+}

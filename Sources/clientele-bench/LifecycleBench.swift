@@ -21,10 +21,7 @@ struct LifecycleBench: AsyncParsableCommand {
         let end = ShopDate(iso: "2025-11-20")!
         for n in list {
             let shop = DemoShop(endDate: end, orderCount: n, seed: seed)
-            var builder = ShopSnapshot.Builder(calendar: shop.calendar, currency: shop.currency)
-            builder.reserveCapacity(orders: n, lines: n * 2)
-            shop.generate { builder.add($0) }
-            let s = builder.build()
+            let s = shop.snapshot()
             print("\n\(s.orderCount) orders, \(s.lineCount) lines, \(s.customerCount) customers")
             print("report                               median s   min s      result")
             let t = ShopSettings.Thresholds()

@@ -47,10 +47,7 @@ struct PredictionBench: AsyncParsableCommand {
             let t1 = now()
             let end = ShopDate(iso: "2025-11-20")!
             let shop = DemoShop(endDate: end, orderCount: demoOrders, seed: seed)
-            var builder = ShopSnapshot.Builder(calendar: shop.calendar, currency: shop.currency)
-            builder.reserveCapacity(orders: demoOrders, lines: demoOrders * 2)
-            shop.generate { builder.add($0) }
-            let snapshot = builder.build()
+            let snapshot = shop.snapshot()
             print(String(format: "(generated demo shop of %d orders, %d customers in %.1f s)", snapshot.orderCount,
                          snapshot.customerCount, now() - t1))
             try measure(name: "demo shop \(snapshot.customerCount / 1000)k", unit: .days) {

@@ -22,10 +22,7 @@ struct ReportBench: AsyncParsableCommand {
             let end = ShopDate(iso: "2025-11-20")!
             let shop = DemoShop(endDate: end, orderCount: n, seed: seed)
             let t0 = now()
-            var builder = ShopSnapshot.Builder(calendar: shop.calendar, currency: shop.currency)
-            builder.reserveCapacity(orders: n, lines: n * 2)
-            shop.generate { builder.add($0) }
-            let snapshot = builder.build()
+            let snapshot = shop.snapshot()
             let buildSeconds = now() - t0
 
             // The persisted form: serialise, then time loading it back (what a report process does).

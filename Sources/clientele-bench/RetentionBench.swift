@@ -34,10 +34,7 @@ struct RetentionBench: AsyncParsableCommand {
         for n in list {
             let end = ShopDate(iso: "2025-11-20")!
             let shop = DemoShop(endDate: end, orderCount: n, seed: seed)
-            var builder = ShopSnapshot.Builder(calendar: shop.calendar, currency: shop.currency)
-            builder.reserveCapacity(orders: n, lines: n * 2)
-            shop.generate { builder.add($0) }
-            let snapshot = builder.build()
+            let snapshot = shop.snapshot()
             let period = Period.preset(.last12Months, asOf: end)
 
             let retention = time {
