@@ -1,0 +1,7 @@
+import PostgresNIO
+
+/// The PostgreSQL backend of the order store (a shared, multi-process deployment).
+public enum ClientelePostgres {
+    /// The URL schemes that select this backend in `--db`.
+    public static let schemes: Set<String> = ["postgres", "postgresql"]
+}
