@@ -15,7 +15,7 @@ struct APIRoutes: Sendable {
         report(api, "customers") { try $0.customers().json() }
         api.get("customers.csv") { request, _ -> Response in
             let r = try await reports(request)
-            return .csv(try r.customers().csv(), filename: "top-customers.csv")
+            return try await timed { .csv(try r.customers().csv(), filename: "top-customers.csv") }
         }
         report(api, "lifecycle") { r in try r.lifecycle().json(customers: r.query.flag("customers")) }
         report(api, "growth") { try $0.growth().json() }
@@ -29,13 +29,14 @@ struct APIRoutes: Sendable {
         report(api, "cycles") { try $0.cycles().json() }
         report(api, "due") { try $0.due().json() }
         api.get("due.csv") { request, _ -> Response in
-            .csv(try await reports(request).due().csv(), filename: "due-reminders.csv")
+            let r = try await reports(request)
+            return try await timed { .csv(try r.due().csv(), filename: "due-reminders.csv") }
         }
         report(api, "products") { try $0.products().json() }
         report(api, "settings") { r in Self.settingsJSON(r.state).rendered() }
         api.get("audiences") { request, _ -> Response in
             let r = try await reports(request)
-            let list = try await AudienceRoutes.list(r, store: service.store)
+            let list = try await timed { try await AudienceRoutes.list(r, store: service.store) }
             return .json(JSONValue.array(list.map(\.json)).rendered())
         }
         api.get("audiences/{name}") { request, context -> Response in
@@ -47,10 +48,13 @@ struct APIRoutes: Sendable {
                 return .csv(AudienceOverview.exportCSV(context: ctx, mask: mask), filename: "audience-\(Self.filename(name)).csv")
             }
             let (saved, ctx, mask) = try await AudienceRoutes.members(name, r, store: service.store)
-            let overview = AudienceOverview.compute(context: ctx, mask: mask,
-                                                    productSort: try r.query.choice("sort", AudienceOverview.ProductSort.self) ?? .times,
-                                                    topProducts: try r.query.int("top", in: 0...1_000_000) ?? 20)
-            return .json(overview.json(name: saved.name, filter: saved.filter))
+            let sort = try r.query.choice("sort", AudienceOverview.ProductSort.self) ?? .times
+            let top = try r.query.int("top", in: 0...1_000_000) ?? 20
+            return try await timed {
+                let overview = AudienceOverview.compute(context: ctx, mask: mask,
+                                                        productSort: sort, topProducts: top)
+                return .json(overview.json(name: saved.name, filter: saved.filter))
+            }
         }
         api.get("**") { _, _ -> Response in
             throw APIError.notFound("There is no such API route; see docs/api.md for the routes.")
@@ -61,8 +65,14 @@ struct APIRoutes: Sendable {
     func report<Context: RequestContext>(_ group: RouterGroup<Context>, _ path: RouterPath,
                                          _ render: @escaping @Sendable (ShopReports) throws -> String) {
         group.get(path) { request, _ -> Response in
-            .json(try render(try await reports(request)))
+            let r = try await reports(request)
+            return .json(try await RequestDeadline.run(seconds: service.requestSeconds) { try render(r) })
         }
+    }
+
+    /// `work`'s result within the request time limit (`RequestDeadline`).
+    func timed<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await RequestDeadline.run(seconds: service.requestSeconds, work)
     }
 
     /// The shop's reports for `request`.

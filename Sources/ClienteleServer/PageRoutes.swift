@@ -34,7 +34,7 @@ struct PageRoutes: Sendable {
             }
             let reports = ShopReports(state: state, query: request.query, today: service.today(state.calendar))
             do {
-                return .html(try await render(reports, context))
+                return .html(try await RequestDeadline.run(seconds: service.requestSeconds) { try await render(reports, context) })
             } catch let error as APIError {
                 let body = "<p class=\"error\" role=\"alert\">\(html(error.description))</p><p><a href=\"\(html(request.uri.path))\">Start again</a></p>"
                 return .html(Page(title: "Cannot show this", shopName: state.settings.name, path: request.uri.path, body: body).rendered,

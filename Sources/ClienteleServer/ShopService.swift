@@ -30,6 +30,8 @@ public actor ShopService {
     public nonisolated let now: @Sendable () -> Instant
     /// How often (seconds) the store's revision is checked; 0 checks on every request.
     public nonisolated let revisionCheckSeconds: Int64
+    /// The time limit on answering one request (`RequestDeadline`), in seconds.
+    public nonisolated let requestSeconds: Double
 
     private var state: ShopState?
     private var checkedAt: Int64 = .min
@@ -37,7 +39,9 @@ public actor ShopService {
 
     /// A service over `store`, caching the snapshot at `cachePath`.
     public init(store: any OrderStore, cachePath: String?, revisionCheckSeconds: Int64 = 1,
+                requestSeconds: Double = RequestDeadline.defaultSeconds,
                 now: @escaping @Sendable () -> Instant = ShopService.systemNow) {
+        self.requestSeconds = requestSeconds
         self.store = store
         self.cachePath = cachePath
         self.now = now
