@@ -71,7 +71,7 @@ actor PostgresConnectionPool {
 
     deinit {
         // A store that is let go without `close()` does not leave its connections open.
-        for connection in idle { _ = connection.close() }
+        for connection in idle { let _: EventLoopFuture<Void> = connection.close() }
     }
 
     /// A connection for the caller's exclusive use until `release`.
