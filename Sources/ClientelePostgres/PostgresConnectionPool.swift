@@ -70,8 +70,12 @@ actor PostgresConnectionPool {
     }
 
     deinit {
-        // A store that is let go without `close()` does not leave its connections open.
-        for connection in idle { let _: EventLoopFuture<Void> = connection.close() }
+        // A store that is let go without `close()` does not leave its connections open. (A connection must be
+        // closed before it is freed: the closure keeps it until the close completes.)
+        for connection in idle {
+            let closing: EventLoopFuture<Void> = connection.close()
+            closing.whenComplete { _ in withExtendedLifetime(connection) {} }
+        }
     }
 
     /// A connection for the caller's exclusive use until `release`.
