@@ -56,6 +56,7 @@ struct APIRoutes: Sendable {
                 return .json(overview.json(name: saved.name, filter: saved.filter))
             }
         }
+        PredictionRoutes(service: service).add(to: api)
         api.get("**") { _, _ -> Response in
             throw APIError.notFound("There is no such API route; see docs/api.md for the routes.")
         }

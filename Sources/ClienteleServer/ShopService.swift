@@ -32,6 +32,8 @@ public actor ShopService {
     public nonisolated let revisionCheckSeconds: Int64
     /// The time limit on answering one request (`RequestDeadline`), in seconds.
     public nonisolated let requestSeconds: Double
+    /// The predictive model fitted by the server, kept per store revision (`FitCache`).
+    public nonisolated let fits = FitCache()
 
     private var state: ShopState?
     private var checkedAt: Int64 = .min
@@ -68,6 +70,10 @@ public actor ShopService {
         state = fresh
         return fresh
     }
+
+    /// Checks the store's revision now (after this process changed the store, e.g. an upload): the next
+    /// `current()` loads the new orders instead of waiting for the revision-check throttle.
+    public func expireRevisionCheck() { checkedAt = now().seconds - max(revisionCheckSeconds, 0) }
 
     /// Today in the shop's calendar.
     public nonisolated func today(_ calendar: ShopCalendar) -> ShopDate { calendar.date(of: now()) }
