@@ -47,6 +47,10 @@ enum AudienceFixture {
         #expect(form.contains("formmethod=\"get\"") && form.contains(">Count</button>") && form.contains(">Save</button>"))
         #expect(form.contains("<code>p_alive</code>"))   // the fields list of the filter help
         #expect(!form.contains("audience-count"))
+        // The list links to the form and to each audience's page.
+        let (_, _, list) = try await ServerFixture.get(client, "/audiences?asOf=2025-12-31")
+        #expect(list.contains("<a href=\"/audiences/new\">New audience</a>"))
+        #expect(list.contains("<a href=\"/audiences/lost-vips\">lost-vips</a>"))
 
         // Count: c1 (3 orders) and c2 (2 orders) have at least 2 orders.
         let (countStatus, _, counted) = try await ServerFixture.get(client, "/audiences/new?name=two&filter=orders+%3E%3D+2&asOf=2025-12-31")
