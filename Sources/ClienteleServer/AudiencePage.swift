@@ -135,7 +135,7 @@ enum AudiencePage {
                 }
                 do {
                     let asOf = try r.asOf()
-                    let ctx = r.audienceContext(asOf: asOf)
+                    let ctx = try await r.withPredictions(r.audienceContext(asOf: asOf), for: parsed)
                     let customers = try r.audienceMembers(parsed, context: ctx).lazy.filter { $0 }.count
                     var all = 0
                     for c in 0..<ctx.snapshot.customerCount where ctx.isCustomer(c) { all += 1 }

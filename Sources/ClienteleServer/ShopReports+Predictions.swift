@@ -73,6 +73,54 @@ extension ShopReports {
         }
     }
 
+    /// `context` with every customer's predicted values when `filter` uses a predicted field (`p_alive`,
+    /// `predicted_clv`, `expected_purchases`, `next_order`), from the server's default fit as `clientele audience`
+    /// computes them from a saved fit (`clientele predict`'s defaults: 90 days, 12 months at 1 % a month, no
+    /// margin); unchanged otherwise. A 422 says why when no model (or, for `predicted_clv`, no spend model)
+    /// can be fitted.
+    public func withPredictions(_ context: AudienceContext, for filter: AudienceFilter) async throws -> AudienceContext {
+        guard filter.usesPredictions, context.predictions == nil, let fits = state.fits else { return context }
+        let fields = filter.fieldNames.filter(AudienceField.predictionFields.contains)
+        let what = "The field\(fields.count == 1 ? "" : "s") \(fields.joined(separator: ", ")) \(fields.count == 1 ? "needs" : "need") the predictive model"
+        let report: FitReport
+        switch await fits.fit(FitRequest(), state: state, today: today) {
+        case .success(let r): report = r
+        case .failure(let error): throw APIError.unprocessable("\(what), which cannot be fitted for this shop: \(error.description)")
+        }
+        if fields.contains("predicted_clv") && report.spend == nil {
+            throw APIError.unprocessable("predicted_clv needs the spend model, which could not be fitted for this shop (see the Predictions page).")
+        }
+        var ctx = context
+        ctx.predictions = try predictedValues(report, asOf: context.asOf)
+        return ctx
+    }
+
+    /// Every customer's predicted values as of `asOf` with `report`'s fit, as `clientele audience` computes
+    /// them (AudienceSupport.predictedValues): CLV rounded to the minor unit.
+    func predictedValues(_ report: FitReport, asOf: ShopDate) throws -> PredictedValues {
+        let options = PredictionOptions()
+        let summaries: PurchaseSummaries
+        do {
+            summaries = try PurchaseSummaries.compute(snapshot: snapshot, calibrationEnd: asOf, unit: report.fit.unit,
+                                                      minorUnitsPerMajor: state.currency.minorUnitsPerMajor)
+        } catch {
+            throw APIError.unprocessable("\(error.description) (predicted values as of \(asOf))")
+        }
+        let predictions = CustomerPredictions.compute(summaries: summaries, fit: report.fit, spend: report.spend, options: options)
+        var out = PredictedValues(asOf: asOf, customerCount: snapshot.customerCount, purchaseWindowDays: Int(options.purchaseWindowDays))
+        let perMajor = Double(state.currency.minorUnitsPerMajor)
+        for (c, p) in predictions.customers.enumerated() {
+            guard let p else { continue }
+            let clv = p.clv.flatMap { v -> Int64? in
+                let minor = (v * perMajor).rounded(.toNearestOrAwayFromZero)
+                return minor.isFinite && abs(minor) < 9e18 ? Int64(minor) : nil
+            }
+            out.set(customer: c, probabilityAlive: p.probabilityAlive, expectedPurchases: p.expectedPurchases,
+                    clvMinorUnits: clv, nextOrder: p.nextOrderDate)
+        }
+        return out
+    }
+
     /// Customer `c`'s prediction as of `asOf` with `report`'s fit and `clientele predict`'s default options; nil
     /// without an order up to `asOf`. The customer's orders go through the same summaries and predictions as the
     /// whole shop's (as plain transactions of one customer), so the figures equal the shop-wide computation's.

@@ -15,6 +15,8 @@ public struct ShopState: Sendable {
     public let snapshot: ShopSnapshot
     /// The store revision the snapshot was built from.
     public let revision: String
+    /// The shop's fits (`ShopService.fits`), for the predicted fields of audience filters; nil outside a service.
+    public var fits: FitCache?
 }
 
 /// Serves one shop to the dashboard and the API: opens the store, loads the settings and the snapshot once
@@ -66,7 +68,8 @@ public actor ShopService {
         let task = Task { [store, cachePath] in try await Self.load(store: store, cachePath: cachePath, revision: revision) }
         loading = task
         defer { loading = nil }
-        let fresh = try await task.value
+        var fresh = try await task.value
+        fresh.fits = fits
         state = fresh
         return fresh
     }

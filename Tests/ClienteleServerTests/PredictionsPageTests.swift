@@ -225,3 +225,42 @@ func badPredictionRequestsGetAStatusAndTheMessage(uri: String, status: HTTPRespo
     #expect(b.fit.customers > a.fit.customers)
     #expect(b.json() == (try PredictionFixture.expectedFit(second)).json())
 }
+
+@Test func audiencesOnPredictedFieldsUseTheServersFit() async throws {
+    try await PredictionFixture.withClient { client, state, _ in
+        // An independent count: the shop-wide predictions as of today (the demo's last day) with the default fit,
+        // customers with P(alive) ≥ 0.5 and at least 2 orders.
+        let fit = try PredictionFixture.expectedFit(state)
+        let summaries = try PurchaseSummaries.compute(snapshot: state.snapshot, calibrationEnd: PredictionFixture.endDate,
+                                                      minorUnitsPerMajor: state.currency.minorUnitsPerMajor)
+        let all = CustomerPredictions.compute(summaries: summaries, fit: fit.fit, spend: fit.spend)
+        var expected = 0
+        for (c, p) in all.customers.enumerated() where (p?.probabilityAlive ?? 0) >= 0.5 && state.snapshot.orders(ofCustomer: c).count >= 2 {
+            expected += 1
+        }
+        #expect(expected > 10)
+
+        let (countStatus, _, counted) = try await ServerFixture.get(client, "/audiences/new?filter=p_alive+%3E%3D+0.5+and+orders+%3E%3D+2")
+        #expect(countStatus == .ok)
+        #expect(counted.contains("<strong class=\"audience-count\">\(Format.int(expected))</strong>"))
+
+        let (saved, _, _) = try await AudienceFixture.post(client, "/audiences/new", [("name", "likely"), ("filter", "p_alive >= 0.5 and orders >= 2")])
+        #expect(saved == .seeOther)
+        let (status, _, body) = try await ServerFixture.get(client, "/api/v1/audiences/likely")
+        #expect(status == .ok)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+        let customers = ((json["overview"] as? [String: Any])?["customers"] as? [String: Any])?["audience"] as? Int
+        #expect(customers == expected)
+        let (_, _, list) = try await ServerFixture.get(client, "/api/v1/audiences")
+        #expect(list.contains("\"name\":\"likely\"") || list.contains("\"name\": \"likely\""))
+        #expect(list.contains("\"customers\":\(expected)") || list.contains("\"customers\": \(expected)"))
+        let (pageStatus, _, page) = try await ServerFixture.get(client, "/audiences/likely")
+        #expect(pageStatus == .ok && page.contains("<h2>Customers</h2><div class=\"value\">\(Format.int(expected))</div>"))
+    }
+    // Where no model can be fitted, a predicted field is refused with the reason.
+    try await ServerFixture.withClient { client, _ in
+        let (status, _, page) = try await ServerFixture.get(client, "/audiences/new?filter=p_alive+%3E+0.5")
+        #expect(status == .unprocessableContent)
+        #expect(page.contains("The field p_alive needs the predictive model, which cannot be fitted for this shop: "))
+    }
+}
