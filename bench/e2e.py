@@ -6,6 +6,7 @@ median, the minimum and every time."""
 
 import argparse
 import json
+import resource
 import statistics
 import subprocess
 import time
@@ -20,12 +21,19 @@ args = ap.parse_args()
 
 command = [args.bin, "report", "customers", "--db", args.db, "--as-of", args.as_of]
 subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-times = []
+def child_cpu():
+    u = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return u.ru_utime + u.ru_stime
+
+
+times, cpu = [], []
 for _ in range(args.runs):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), child_cpu()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     times.append(time.perf_counter() - t)
+    cpu.append(child_cpu() - c)
 result = {"command": " ".join(["clientele"] + command[1:]), "median": statistics.median(times), "min": min(times),
-          "times": times}
+          "times": times, "cpu_median": statistics.median(cpu), "cpu": cpu}
 json.dump(result, open(args.out, "w"), indent=1)
-print(f"fresh `clientele report customers`: median {result['median']:.3f} s, min {result['min']:.3f} s over {args.runs} runs")
+print(f"fresh `clientele report customers`: median {result['median']:.3f} s, min {result['min']:.3f} s over {args.runs} runs"
+      f" (CPU median {result['cpu_median']:.3f} s)")

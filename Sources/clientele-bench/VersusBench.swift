@@ -39,11 +39,12 @@ struct VersusBench: AsyncParsableCommand {
         try Self.runChild(binary, ["shop", "--db", db, "--timezone", timezone, "--currency", currency])
         var importArguments = ["import", csv, "--db", db]
         if let rates { importArguments += ["--rates", rates] }
-        let t0 = now()
+        let t0 = now(), c0 = childCPUSeconds()
         try Self.runChild(binary, importArguments)
-        let importSeconds = now() - t0
+        let importSeconds = now() - t0, c1 = childCPUSeconds()
         let importPeak = peakRSS(children: true)
-        steps.append(["step": "import", "seconds": importSeconds, "peak_bytes": importPeak])
+        steps.append(["step": "import", "seconds": importSeconds, "peak_bytes": importPeak,
+                      "cpu_seconds": c1.user + c1.system - c0.user - c0.system])
         print(String(format: "import            %8.3f s  peak %@", importSeconds, mb(importPeak)))
         }
 
@@ -56,15 +57,15 @@ struct VersusBench: AsyncParsableCommand {
         }
         let tz = settings.timeZone
         resetPeak()
-        let t1 = now()
+        let t1 = now(), u1 = cpuSeconds()
         do {
             _ = try await SnapshotCache.snapshot(of: store, calendar: calendar, currency: shopCurrency, cachePath: db + ".snapshot")
         }
-        steps.append(["step": "snapshot build", "seconds": now() - t1, "peak_bytes": peakVm()])
+        steps.append(["step": "snapshot build", "seconds": now() - t1, "peak_bytes": peakVm(), "cpu_seconds": cpuSeconds() - u1])
         resetPeak()
-        let t2 = now()
+        let t2 = now(), u2 = cpuSeconds()
         let s = try await SnapshotCache.snapshot(of: store, calendar: calendar, currency: shopCurrency, cachePath: db + ".snapshot")
-        steps.append(["step": "snapshot load", "seconds": now() - t2, "peak_bytes": peakVm()])
+        steps.append(["step": "snapshot load", "seconds": now() - t2, "peak_bytes": peakVm(), "cpu_seconds": cpuSeconds() - u2])
         print(String(format: "snapshot load     %8.3f s  %d orders, %d lines, %d customers", now() - t2, s.orderCount, s.lineCount, s.customerCount))
 
         let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
@@ -72,27 +73,29 @@ struct VersusBench: AsyncParsableCommand {
             .filter { wanted?.contains($0.name) ?? true }
         var answers: [String: Any] = [:]
         for report in reports {
-            var best = Double.infinity
+            var best = Double.infinity, bestCPU = Double.infinity
             var answer: [String: Any] = [:]
             resetPeak()
             for _ in 0..<max(1, runs) {
-                let t = now()
+                let t = now(), u = cpuSeconds()
                 answer = report.body()
                 best = min(best, now() - t)
+                bestCPU = min(bestCPU, cpuSeconds() - u)
             }
             let peak = peakVm()
             answers[report.name] = answer
-            steps.append(["step": report.name, "seconds": best, "peak_bytes": peak])
+            steps.append(["step": report.name, "seconds": best, "peak_bytes": peak, "cpu_seconds": bestCPU])
             print(report.name.padding(toLength: 17, withPad: " ", startingAt: 0) + String(format: " %8.4f s  peak %@", best, mb(peak)))
         }
 
         // The whole report set: one after the other, and as two parallel lanes (the machine's two cores).
-        var sequential = Double.infinity, parallel = Double.infinity
+        var sequential = Double.infinity, parallel = Double.infinity, sequentialCPU = Double.infinity
         resetPeak()
         for _ in 0..<max(1, runs) {
-            let t = now()
+            let t = now(), u = cpuSeconds()
             for report in reports { _ = report.body() }
             sequential = min(sequential, now() - t)
+            sequentialCPU = min(sequentialCPU, cpuSeconds() - u)
         }
         let sequentialPeak = peakVm()
         resetPeak()
@@ -102,7 +105,7 @@ struct VersusBench: AsyncParsableCommand {
             parallel = min(parallel, now() - t)
         }
         let parallelPeak = peakVm()
-        steps.append(["step": "all reports", "seconds": sequential, "peak_bytes": sequentialPeak])
+        steps.append(["step": "all reports", "seconds": sequential, "peak_bytes": sequentialPeak, "cpu_seconds": sequentialCPU])
         steps.append(["step": "all reports (2 lanes)", "seconds": parallel, "peak_bytes": parallelPeak])
         print(String(format: "all reports       %8.4f s sequential, %.4f s in 2 lanes", sequential, parallel))
 
