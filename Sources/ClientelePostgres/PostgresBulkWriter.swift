@@ -110,16 +110,11 @@ struct PostgresBulkWriter {
             INSERT INTO order_lines (shop_id, \(Self.lineColumns))
             SELECT $1, \(Self.lineColumns) FROM clientele_stage_lines ORDER BY order_id, line_no
             """, binds: binds(shopId)))
+        // One hash aggregate: a product's line count and its greatest non-empty name (by bytes).
         try await execute("""
             INSERT INTO products (shop_id, id, name, line_count)
-            SELECT \(shopId), c.product_id, coalesce(n.product_name, ''), c.lines
-            FROM (SELECT product_id, count(*) AS lines FROM clientele_stage_lines GROUP BY product_id) c
-            LEFT JOIN (
-                SELECT DISTINCT ON (l.product_id) l.product_id, l.product_name
-                FROM clientele_stage_lines l JOIN clientele_stage_orders o ON o.seq = l.seq
-                WHERE l.product_name <> ''
-                ORDER BY l.product_id, o.placed_at DESC, o.id DESC, l.line_no DESC
-            ) n ON n.product_id = c.product_id
+            SELECT \(shopId), product_id, coalesce(max(product_name) FILTER (WHERE product_name <> ''), ''), count(*)
+            FROM clientele_stage_lines GROUP BY product_id
             """)
         return ReplaceSummary(inserted: inserted)
     }
@@ -204,19 +199,10 @@ struct PostgresBulkWriter {
             """)
         try await execute("""
             INSERT INTO products (shop_id, id, name, line_count)
-            SELECT \(shopId), c.product_id, coalesce(n.product_name, ''), c.lines
-            FROM (
-                SELECT product_id, count(*) AS lines FROM order_lines
-                WHERE shop_id = \(shopId) AND product_id IN (SELECT id FROM clientele_touched_products)
-                GROUP BY product_id
-            ) c
-            LEFT JOIN (
-                SELECT DISTINCT ON (l.product_id) l.product_id, l.product_name
-                FROM order_lines l JOIN orders o ON o.shop_id = l.shop_id AND o.id = l.order_id
-                WHERE l.shop_id = \(shopId) AND l.product_name <> ''
-                  AND l.product_id IN (SELECT id FROM clientele_touched_products)
-                ORDER BY l.product_id, o.placed_at DESC, o.id DESC, l.line_no DESC
-            ) n ON n.product_id = c.product_id
+            SELECT \(shopId), product_id, coalesce(max(product_name) FILTER (WHERE product_name <> ''), ''), count(*)
+            FROM order_lines
+            WHERE shop_id = \(shopId) AND product_id IN (SELECT id FROM clientele_touched_products)
+            GROUP BY product_id
             """)
         return summary
     }
