@@ -44,6 +44,7 @@ struct Page: Sendable {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
+        <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='7' fill='%23246b8f'/%3E%3C/svg%3E">
         <title>\(html(title)) – \(html(shopName))</title>
         <style>\(Stylesheet.css)</style>
         </head>
