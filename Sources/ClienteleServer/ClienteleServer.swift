@@ -47,8 +47,13 @@ public enum ClienteleServer {
     /// Opens the SQLite shop at `path` for serving: seeds the built-in audiences and loads the snapshot
     /// (cached at `PATH.snapshot`) before the first request.
     public static func openShop(path: String) async throws -> ShopService {
-        let store = try SQLiteOrderStore(path: path)
-        let service = ShopService(store: store, cachePath: path + ".snapshot")
+        try await openShop(store: try SQLiteOrderStore(path: path), cachePath: path + ".snapshot")
+    }
+
+    /// Opens the shop in `store` (SQLite, PostgreSQL, …) for serving, caching the snapshot at `cachePath`: seeds
+    /// the built-in audiences and loads the snapshot before the first request.
+    public static func openShop(store: any OrderStore, cachePath: String?) async throws -> ShopService {
+        let service = ShopService(store: store, cachePath: cachePath)
         try await AudienceRoutes.seedBuiltIns(store, now: ShopService.systemNow())
         _ = try await service.current()
         return service

@@ -37,7 +37,7 @@ extension AudienceOverview.ProductSort: ExpressibleByArgument {}
 /// What the audience commands share: opening the store (seeding the built-ins on first use), parsing filters.
 enum AudienceSupport {
     /// Opens the store at the options' path and saves the built-in audiences newer than the store's seed version.
-    static func open(_ options: StoreOptions) async throws -> SQLiteOrderStore {
+    static func open(_ options: StoreOptions) async throws -> any OrderStore {
         let store = try options.open(create: false)
         try await seedBuiltIns(store)
         return store

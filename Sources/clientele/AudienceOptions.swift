@@ -93,14 +93,14 @@ extension AudienceSupport {
             let saved: SavedFit
             switch try fitState(shop: shop, path: path) {
             case .none:
-                throw CLIError("\(what), and there is no fit for this shop yet. Run clientele fit --db \(path) first.")
+                throw CLIError("\(what), and there is no fit for this shop yet. Run clientele fit --db \(StoreOptions.display(path)) first.")
             case .stale:
-                throw CLIError("\(what), and the saved fit \(path).model.json is of older data (the orders have changed since). Run clientele fit --db \(path) first.")
+                throw CLIError("\(what), and the saved fit \(StoreOptions.modelPath(for: path)) is of older data (the orders have changed since). Run clientele fit --db \(StoreOptions.display(path)) first.")
             case .current(let s):
                 saved = s
             }
             if fields.contains("predicted_clv") && saved.spend == nil {
-                throw CLIError("predicted_clv needs the spend model, which the saved fit does not have (Gamma-Gamma could not be fitted; see clientele fit --db \(path)).")
+                throw CLIError("predicted_clv needs the spend model, which the saved fit does not have (Gamma-Gamma could not be fitted; see clientele fit --db \(StoreOptions.display(path))).")
             }
             ctx.predictions = try predictedValues(shop: shop, fit: saved, asOf: asOf)
         }
@@ -109,7 +109,7 @@ extension AudienceSupport {
 
     /// The state of the fit saved beside the database at `path`.
     static func fitState(shop: LoadedShop, path: String) throws -> SavedFitState {
-        guard let saved = try SavedFit.read(path: path + ".model.json") else { return .none }
+        guard let saved = try SavedFit.read(path: StoreOptions.modelPath(for: path)) else { return .none }
         guard let version = saved.sourceVersion, version == shop.snapshot.sourceVersion else { return .stale(saved) }
         return .current(saved)
     }

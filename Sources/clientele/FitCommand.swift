@@ -76,9 +76,9 @@ struct FitCommand: AsyncParsableCommand {
                 let (cal, hold) = dates(lastOrder: ShopDate(dayNumber: Int(lastDay)))
                 let summaries = try PurchaseSummaries.compute(snapshot: s, calibrationEnd: cal, holdoutEnd: hold, unit: unit,
                                                               minorUnitsPerMajor: shop.currency.minorUnitsPerMajor)
-                report = try FitReport.compute(summaries: summaries, model: model, source: path, fittedOn: today,
+                report = try FitReport.compute(summaries: summaries, model: model, source: StoreOptions.display(path), fittedOn: today,
                                                currencyCode: shop.currency.code, sourceVersion: s.sourceVersion)
-                savePath = path + ".model.json"
+                savePath = StoreOptions.modelPath(for: path)
             }
         } catch let error as FitError {
             throw CLIError(error.description)

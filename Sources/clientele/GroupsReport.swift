@@ -26,7 +26,7 @@ struct GroupsReportCommand: AsyncParsableCommand {
         var predicted: PredictedValues?
         switch try AudienceSupport.fitState(shop: shop, path: path) {
         case .current(let fit): predicted = try AudienceSupport.predictedValues(shop: shop, fit: fit, asOf: date)
-        case .stale: printError("The saved fit \(path).model.json is of older data; run clientele fit --db \(path) to add Lost (model).")
+        case .stale: printError("The saved fit \(StoreOptions.modelPath(for: path)) is of older data; run clientele fit --db \(StoreOptions.display(path)) to add Lost (model).")
         case .none: break
         }
         let report = GroupsReport.compute(snapshot: shop.snapshot, asOf: date, thresholds: shop.settings.thresholds,

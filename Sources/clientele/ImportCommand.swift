@@ -52,7 +52,7 @@ struct ImportCommand: AsyncParsableCommand {
         // A dry run against a database that does not exist yet checks the files with a new shop's settings
         // and creates nothing.
         let path = try store.path()
-        let existed = FileManager.default.fileExists(atPath: path)
+        let existed = StoreOptions.exists(path)
         let db: any OrderStore = dryRun && !existed
             ? InMemoryOrderStore() : try StoreOptions.open(path: path, create: true)
         var options = ImportOptions(format: format, encoding: TextEncoding(name: encoding)!, dryRun: dryRun)

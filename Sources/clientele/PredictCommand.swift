@@ -58,7 +58,7 @@ struct PredictCommand: AsyncParsableCommand {
             ?? shop.calendar.date(of: Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))))
         let options = PredictionOptions(horizonMonths: horizonMonths, monthlyDiscountRate: discountMonthly, margin: margin,
                                         purchaseWindowDays: Double(days))
-        let saved = refit ? nil : try SavedFit.read(path: path + ".model.json")
+        let saved = refit ? nil : try SavedFit.read(path: StoreOptions.modelPath(for: path))
         let unit = saved?.fit.unit ?? .days
         let summaries: PurchaseSummaries
         let fit: RepeatPurchaseFit

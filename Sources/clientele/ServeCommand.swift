@@ -35,12 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try StoreOptions.open(path: path, create: false)   // the CLI's message for a missing database
         let service: ShopService
         do {
-            service = try await ClienteleServer.openShop(path: path)
+            service = try await StoreOptions.openServerShop(path: path)
         } catch let error as APIError {
             throw CLIError(error.description)
         }
         let app = try ClienteleServer.application(service: service, host: host, port: port)
-        printError("Serving \(path) on http://\(host.contains(":") ? "[\(host)]" : host):\(port)/ (Ctrl-C stops).")
+        printError("Serving \(StoreOptions.display(path)) on http://\(host.contains(":") ? "[\(host)]" : host):\(port)/ (Ctrl-C stops).")
         try await app.runService()
     }
 }

@@ -1,0 +1,241 @@
+import ClienteleCore
+import ClienteleStore
+import Foundation
+import PostgresNIO
+import Synchronization
+
+/// An `OrderStore` in a PostgreSQL database, through postgres-nio: the shared deployment, where several
+/// `clientele serve` processes and imports use one server. Same contract as `SQLiteOrderStore`: the same tables
+/// (keyed by shop), append-only named migrations (`clientele_migrations`), every write one transaction (an
+/// import is all or nothing; writers of one shop take its row lock, so they queue), reads that need a consistent
+/// view in one `REPEATABLE READ` transaction, the same revision tokens and content checksums.
+///
+/// Creating the store does no I/O; the first call connects, migrates the schema and creates the shop's row
+/// (`prepare()` does it up front and reports a server that cannot be reached).
+public final class PostgresOrderStore: OrderStore, CustomStringConvertible {
+    /// Where the database is (the URL without its password).
+    public let location: PostgresLocation
+    /// The shop's handle (`default` until several shops are supported).
+    public let shop: String
+    let pool: PostgresConnectionPool
+    private let preparation = Mutex<Task<Int64, any Error>?>(nil)
+
+    var logger: Logger { pool.logger }
+
+    /// A store for the database at `url` (postgres://user:password@host:port/database?sslmode=…&schema=…), shop
+    /// `shop`. Throws a `StoreError` for a URL that cannot be parsed; connecting happens on first use.
+    public init(url: String, shop: String = "default", maximumConnections: Int = 8) throws {
+        location = try PostgresLocation(url: url)
+        self.shop = shop
+        pool = try PostgresConnectionPool(location: location, maximum: maximumConnections)
+    }
+
+    /// Opens the store at `url` and prepares it (connects, migrates, creates the shop): a server that cannot be
+    /// reached fails here with a sentence naming it.
+    public static func open(url: String, shop: String = "default") async throws -> PostgresOrderStore {
+        let store = try PostgresOrderStore(url: url, shop: shop)
+        try await store.prepare()
+        return store
+    }
+
+    /// The URL without its password.
+    public var description: String { location.description }
+
+    /// Connects, brings the schema up to date and makes sure the shop's row exists; later calls return at once.
+    public func prepare() async throws {
+        _ = try await shopId()
+    }
+
+    /// Closes the store's connections; the store cannot be used afterwards.
+    public func close() async {
+        await pool.close()
+    }
+
+    /// The names of the migrations applied to the database, in the order they were applied.
+    public func appliedMigrations() async throws -> [String] {
+        _ = try await shopId()
+        return try await pool.withConnection { connection in
+            try await PostgresSchema.applied(connection, logger: self.logger)
+        }
+    }
+
+    /// Drops the schema named in the URL (`?schema=`) with every table in it: every shop in it is gone. For tests
+    /// and for removing an installation; throws when the URL names no schema.
+    public func dropSchema() async throws {
+        guard let schema = location.schema else {
+            throw StoreError(.storageFailure, "the PostgreSQL URL \(location) names no schema to drop")
+        }
+        try await run {
+            try await self.pool.withConnection { connection in
+                try await PostgresSQL.execute(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(PostgresSQL.identifier(schema)) CASCADE"),
+                                              on: connection, logger: self.logger)
+            }
+        }
+        preparation.withLock { $0 = nil }
+    }
+
+    /// The shop's row id, preparing the database on first use (a failed preparation is tried again next time).
+    func shopId() async throws -> Int64 {
+        let task = preparation.withLock { current -> Task<Int64, any Error> in
+            if let current { return current }
+            let pool = self.pool, shop = self.shop, location = self.location
+            let task = Task<Int64, any Error> {
+                do {
+                    return try await pool.withConnection { connection in
+                        try await PostgresSchema.migrate(connection, location: location, logger: pool.logger)
+                        return try await PostgresSchema.shopId(handle: shop, connection, logger: pool.logger)
+                    }
+                } catch {
+                    throw PostgresErrors.storeError(error, location: location)
+                }
+            }
+            current = task
+            return task
+        }
+        do {
+            return try await task.value
+        } catch {
+            preparation.withLock { current in
+                if current == task { current = nil }
+            }
+            throw error
+        }
+    }
+
+    // MARK: Settings
+
+    /// The shop's settings.
+    public func loadSettings() async throws -> ShopSettings {
+        let shopId = try await shopId()
+        return try await run {
+            try await self.pool.withConnection { connection in
+                try await Self.readSettings(connection, shopId: shopId, logger: self.logger)
+            }
+        }
+    }
+
+    /// Replaces the shop's settings (the revision changes only when they differ from the stored ones).
+    public func saveSettings(_ settings: ShopSettings) async throws {
+        let thresholds = try Self.encodeThresholds(settings.thresholds)
+        let shopId = try await shopId()
+        try await run {
+            try await self.pool.withConnection { connection in
+                try await PostgresSQL.transaction(connection, logger: self.logger) { connection in
+                    let changed = try await PostgresSQL.affectedRows("""
+                        UPDATE shops SET name = \(settings.name), time_zone = \(settings.timeZone),
+                            currency = \(settings.currency), locale = \(settings.locale), thresholds = \(thresholds)::json
+                        WHERE id = \(shopId) AND (name, time_zone, currency, locale, thresholds::text)
+                            IS DISTINCT FROM (\(settings.name), \(settings.timeZone), \(settings.currency),
+                                              \(settings.locale), \(thresholds))
+                        """, on: connection, logger: self.logger)
+                    if changed > 0 { try await PostgresSchema.bumpRevision(connection, shopId: shopId, logger: self.logger) }
+                }
+            }
+        }
+    }
+
+    static func readSettings(_ connection: PostgresConnection, shopId: Int64, logger: Logger) async throws -> ShopSettings {
+        let rows = try await PostgresSQL.rows("""
+            SELECT name, time_zone, currency, locale, thresholds::text FROM shops WHERE id = \(shopId)
+            """, on: connection, logger: logger)
+        guard let row = rows.first?.cells, row.count == 5 else {
+            throw StoreError(.corruptData, "the database has no shop settings")
+        }
+        let thresholds: ShopSettings.Thresholds
+        do {
+            thresholds = try JSONDecoder().decode(ShopSettings.Thresholds.self, from: Data((row[4].string ?? "").utf8))
+        } catch {
+            throw StoreError(.corruptData, "the stored shop thresholds cannot be read", underlying: "\(error)")
+        }
+        return ShopSettings(name: row[0].string ?? "", timeZone: row[1].string ?? "UTC", currency: row[2].string,
+                            locale: row[3].string ?? "", thresholds: thresholds)
+    }
+
+    /// The thresholds as JSON with sorted keys (the same text SQLite stores).
+    static func encodeThresholds(_ thresholds: ShopSettings.Thresholds) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        do {
+            return String(decoding: try encoder.encode(thresholds), as: UTF8.self)
+        } catch {
+            throw StoreError(.invalidOrder, "the shop thresholds must be finite numbers", underlying: "\(error)")
+        }
+    }
+
+    // MARK: Reads
+
+    /// The shop's revision token: its random instance id and its change counter.
+    public func revision() async throws -> String {
+        let shopId = try await shopId()
+        return try await run {
+            try await self.pool.withConnection { connection in
+                let rows = try await PostgresSQL.rows("""
+                    SELECT instance || '-' || counter FROM store_revision WHERE shop_id = \(shopId)
+                    """, on: connection, logger: self.logger)
+                return rows.first?.cells.first?.string ?? ""
+            }
+        }
+    }
+
+    /// Counts of orders, lines and distinct products, from one snapshot of the database.
+    public func counts() async throws -> StoreCounts {
+        let shopId = try await shopId()
+        return try await run {
+            try await self.pool.withConnection { connection in
+                let rows = try await PostgresSQL.rows("""
+                    SELECT (SELECT count(*) FROM orders WHERE shop_id = \(shopId)),
+                           (SELECT count(*) FROM order_lines WHERE shop_id = \(shopId)),
+                           (SELECT count(*) FROM products WHERE shop_id = \(shopId))
+                    """, on: connection, logger: self.logger)
+                guard let cells = rows.first?.cells, cells.count == 3 else {
+                    throw StoreError(.corruptData, "the database did not count the orders")
+                }
+                return StoreCounts(orders: Int(cells[0].int64 ?? 0), lines: Int(cells[1].int64 ?? 0),
+                                   products: Int(cells[2].int64 ?? 0))
+            }
+        }
+    }
+
+    /// Calls `body` with every order in ascending id (by bytes), from one statement (a consistent view); rows
+    /// are streamed, so memory stays flat.
+    public func scanOrders(_ body: (Order) throws -> Void) async throws {
+        let shopId = try await shopId()
+        try await run {
+            try await self.pool.withConnection { connection in
+                try await PostgresOrderScanner.scan(connection, shopId: shopId, logger: self.logger, body)
+            }
+        }
+    }
+
+    /// The content checksum (`StoreChecksum`) of settings, orders and audiences, from one `REPEATABLE READ`
+    /// transaction.
+    public func contentChecksum() async throws -> String {
+        let shopId = try await shopId()
+        return try await run {
+            try await self.pool.withConnection { connection in
+                try await PostgresSQL.transaction(connection, logger: self.logger, isolation: "REPEATABLE READ",
+                                                  readOnly: true) { connection in
+                    var sum = StoreChecksum()
+                    sum.add(try await Self.readSettings(connection, shopId: shopId, logger: self.logger))
+                    try await PostgresOrderScanner.scan(connection, shopId: shopId, logger: self.logger) { sum.add($0) }
+                    for audience in try await Self.readAudiences(connection, shopId: shopId, logger: self.logger) {
+                        sum.add(audience)
+                    }
+                    sum.addAudienceSeedVersion(try await Self.readSeedVersion(connection, shopId: shopId, logger: self.logger))
+                    return sum.finalize()
+                }
+            }
+        }
+    }
+
+    // MARK: Errors
+
+    /// Runs `body`, turning database errors into `StoreError`s that name the server.
+    func run<T>(_ body: () async throws -> sending T) async throws -> sending T {
+        do {
+            return try await body()
+        } catch {
+            throw PostgresErrors.storeError(error, location: location)
+        }
+    }
+}
