@@ -1,4 +1,5 @@
 import ClienteleCore
+import ClienteleSheets
 
 /// One query or path parameter of an API operation, as the OpenAPI document describes it.
 public struct APIParameter: Sendable {
@@ -23,6 +24,8 @@ public struct APIParameter: Sendable {
         case flag
         /// Free text (an id, a name).
         case text
+        /// An ISO week, `2026-W47`.
+        case isoWeek
     }
 
     /// The name as it appears in the query string or the path template.
@@ -57,6 +60,7 @@ public struct APIParameter: Sendable {
         case .duration: return .object([("type", .string("string")), ("pattern", .string("^[0-9]+[dDwW]?$")), ("example", .string("14d"))])
         case .flag: return .object([("type", .string("boolean"))])
         case .text: return .object([("type", .string("string"))])
+        case .isoWeek: return .object([("type", .string("string")), ("pattern", .string("^[0-9]{4}-?[Ww][0-9]{1,2}$")), ("example", .string("2026-W47"))])
         }
     }
 
@@ -181,6 +185,13 @@ public enum OpenAPIDocument {
         APIOperation("GET", "/api/v1/audiences/{name}.csv", servedBy: "/api/v1/audiences/{name}", summary: "One audience's customers as CSV.",
                      cli: "clientele audience export NAME --format csv", parameters: [audienceName, asOf], mediaType: "text/csv",
                      errors: [400, 404, 422]),
+        APIOperation("GET", "/api/v1/summary", summary: "The weekly numbers sheet: key figures beside the previous week and the same week last year, top customers and products.",
+                     cli: "clientele report summary --format json",
+                     parameters: [APIParameter("week", .isoWeek, "The ISO week, e.g. 2026-W47 (default: the last full week).")]),
+        APIOperation("GET", "/api/v1/summary.xlsx", summary: "The weekly numbers sheet as an Excel workbook.",
+                     cli: "clientele report summary --format xlsx",
+                     parameters: [APIParameter("week", .isoWeek, "The ISO week (default: the last full week).")],
+                     mediaType: ClienteleSheets.mediaType),
         APIOperation("GET", "/api/v1/openapi.json", summary: "This document.", cli: "", errors: []),
     ]
 

@@ -52,6 +52,7 @@ import Testing
     static func badValue(_ kind: APIParameter.Kind) -> String? {
         switch kind {
         case .date: return "2025-13-01"
+        case .isoWeek: return "2021-W53"
         case .integer, .number, .amount, .duration: return "xyz"
         case .choice: return "zzz"
         case .flag, .text: return nil
