@@ -179,9 +179,10 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// `text` with the password of a postgres URL replaced by `***` (other text unchanged).
+    /// `text` with the password of a URL (`scheme://user:password@…`, `?password=…`) replaced by `***`; other
+    /// text unchanged.
     public static func redact(_ text: String) -> String {
-        guard isURL(text), let schemeEnd = text.range(of: "://") else { return text }
+        guard let schemeEnd = text.range(of: "://") else { return text }
         var rest = text[schemeEnd.upperBound...]
         var tail: Substring = ""
         if let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) {

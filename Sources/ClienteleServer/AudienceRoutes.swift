@@ -39,11 +39,16 @@ enum AudienceRoutes {
     /// Every saved audience with its count as of `asOf` (default today).
     static func list(_ r: ShopReports, store: any OrderStore) async throws -> [Listed] {
         let audiences = try await store.listAudiences()
-        let ctx = r.audienceContext(asOf: try r.asOf())
+        var ctx = r.audienceContext(asOf: try r.asOf())
+        let filters = audiences.map { try? AudienceFilter($0.filter) }
+        // Predicted fields are counted when the server's fit can be made (one computation for all of them).
+        if let first = filters.first(where: { $0?.usesPredictions == true }) ?? nil {
+            ctx = (try? await r.withPredictions(ctx, for: first)) ?? ctx
+        }
         let summaries = Dictionary(BuiltInAudience.all.map { ($0.name, $0.summary) }, uniquingKeysWith: { a, _ in a })
-        return audiences.map { a in
+        return zip(audiences, filters).map { a, filter in
             var count: Int?
-            if let filter = try? AudienceFilter(a.filter), !filter.usesPredictions {
+            if let filter, !filter.usesPredictions || ctx.predictions != nil {
                 count = filter.customers(in: ctx).lazy.filter { $0 }.count
             }
             return Listed(audience: a, customers: count, summary: a.builtIn ? summaries[a.name] : nil)
@@ -63,7 +68,7 @@ enum AudienceRoutes {
         } catch {
             throw APIError.unprocessable("The saved filter of audience \"\(saved.name)\" cannot be read; fix it with clientele audience edit \(saved.name) --filter \"…\".\n\(error)")
         }
-        let ctx = r.audienceContext(asOf: try r.asOf())
+        let ctx = try await r.withPredictions(r.audienceContext(asOf: try r.asOf()), for: filter)
         return (saved, ctx, try r.audienceMembers(filter, context: ctx))
     }
 }

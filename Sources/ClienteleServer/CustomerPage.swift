@@ -1,10 +1,12 @@
 import ClienteleCore
+import ClientelePrediction
 
 /// The *Customer* page (`/customers/{key}`): one customer's figures, lifecycle stage with its reason, group,
-/// RFM scores and orders timeline, as of the request's date.
+/// RFM scores, prediction (from the server's default fit, when one can be made) and orders timeline, as of
+/// the request's date.
 enum CustomerPage {
     /// The page for the customer with `key` (404 when the shop has no such customer).
-    static func render(_ r: ShopReports, key: String) throws -> String {
+    static func render(_ r: ShopReports, key: String, fits: FitCache) async throws -> String {
         let s = r.snapshot
         guard let c = s.customer(withKey: key) else {
             throw APIError.notFound("There is no customer \"\(key)\" in this shop.")
@@ -29,6 +31,7 @@ enum CustomerPage {
             body += CustomersPage.card("RFM", "\(score.recency)-\(score.frequency)-\(score.monetary)", change: nil)
         }
         body += "</section>"
+        body += prediction(r, customer: c, asOf: lifecycle.asOf, fit: await fits.fit(FitRequest(), state: r.state, today: r.today))
         body += "<h2 id=\"orders\">Orders</h2><div class=\"table-wrap\"><table aria-labelledby=\"orders\"><thead><tr><th scope=\"col\">Placed</th><th scope=\"col\">Order</th><th scope=\"col\" class=\"num\">Total</th><th scope=\"col\" class=\"num\">Refunded</th><th scope=\"col\">Products</th></tr></thead><tbody>"
         for i in orders.reversed() {
             let products = s.lines(ofOrder: i).map { l in
@@ -40,5 +43,31 @@ enum CustomerPage {
         }
         body += "</tbody></table></div>"
         return Page(title: email ?? key, shopName: r.settings.name, path: "/customers", body: body).rendered
+    }
+
+    /// The customer's predicted future (METRICS.md, "Predictive models") as of `asOf` with the default fit and
+    /// `clientele predict`'s defaults, or why there is none.
+    static func prediction(_ r: ShopReports, customer c: Int, asOf: ShopDate, fit: Result<FitReport, FitError>) -> String {
+        var out = "<h2 id=\"prediction\">Prediction</h2>"
+        switch fit {
+        case .failure(let error):
+            return out + "<p role=\"status\">No prediction: \(html(error.description))</p>"
+        case .success(let report):
+            guard let p = r.prediction(ofCustomer: c, asOf: asOf, report: report) else {
+                return out + "<p role=\"status\">No prediction: the customer has no order by \(html(asOf.description)).</p>"
+            }
+            let options = PredictionOptions()
+            let code = r.state.currency.code, digits = r.state.currency.minorDigits
+            out += "<section class=\"cards\" aria-labelledby=\"prediction\">"
+            out += CustomersPage.card("P(alive)", Format.percent(p.probabilityAlive))
+            out += CustomersPage.card("Expected purchases, next \(Int(options.purchaseWindowDays)) days", Format.decimal(p.expectedPurchases, digits: 2))
+            out += CustomersPage.card("Predicted CLV, \(options.horizonMonths) months", p.clv.map { Format.decimal($0, digits: digits) + " " + code } ?? "–")
+            out += CustomersPage.card("Expected next order", p.nextOrderDate?.description ?? "after 10 years")
+            out += "</section>"
+            out += "<p>From the \(html(report.fit.model.displayName)) model\(report.spend == nil ? "" : " and Gamma-Gamma") fitted on the orders up to \(html(report.calibrationEnd.description)) (<a href=\"/predictions\">Predictions</a>); CLV as revenue, discounted 1 % a month."
+            if report.spend == nil { out += " No spend model could be fitted, so there is no predicted CLV." }
+            out += "</p>"
+            return out
+        }
     }
 }

@@ -20,7 +20,7 @@ public func html(_ text: String) -> String {
 struct Page: Sendable {
     /// The navigation entries: path and label.
     static let navigation: [(path: String, label: String)] = [
-        ("/", "Customers"), ("/analytics", "Analytics"), ("/audiences", "Audiences"), ("/retention", "Retention & CLV"), ("/behaviour", "Behaviour"), ("/settings", "Settings"),
+        ("/", "Customers"), ("/analytics", "Analytics"), ("/audiences", "Audiences"), ("/retention", "Retention & CLV"), ("/behaviour", "Behaviour"), ("/predictions", "Predictions"), ("/import", "Import"), ("/settings", "Settings"),
     ]
 
     /// The page title (plain text; escaped here).

@@ -1,4 +1,5 @@
 import ClienteleCore
+import ClientelePrediction
 import ClienteleSheets
 
 /// One query or path parameter of an API operation, as the OpenAPI document describes it.
@@ -123,6 +124,24 @@ public enum OpenAPIDocument {
     static let minGaps = APIParameter("minGaps", .integer(1...Int(Int32.max)), "The fewest purchase intervals a product needs for a cycle (default 4).")
     static let audienceName = APIParameter("name", .text, "The audience's name (percent-encoded).", in: .path)
 
+    static let fitParameters: [APIParameter] = [
+        APIParameter("model", .choice(RepeatPurchaseModel.allCases.map(\.rawValue)), "The repeat-purchase model (default bgnbd)."),
+        APIParameter("unit", .choice(TimeUnit.allCases.map(\.rawValue)), "The time unit of the fit (default days)."),
+        APIParameter("calibrationEnd", .date, "Fit on orders up to this date (default: the last order's date)."),
+        APIParameter("holdoutEnd", .date, "Compare predictions with the orders after calibrationEnd up to this date."),
+    ]
+    static func predictionParameters(top: ClosedRange<Int>) -> [APIParameter] {
+        fitParameters + [
+            asOf,
+            APIParameter("horizonMonths", .integer(1...600), "The CLV horizon in months (default 12)."),
+            APIParameter("discountMonthly", .number(0...1), "The monthly discount rate as a fraction (default 0.01)."),
+            APIParameter("margin", .number(0...1), "The gross margin applied to predicted spend (default: none)."),
+            APIParameter("days", .integer(1...3660), "The window of expected purchases in days (default 90)."),
+            APIParameter("sort", .choice(PredictionSort.allCases.map(\.rawValue)), "Rank by predicted CLV, P(alive) or the next order."),
+            APIParameter("top", .integer(top), top.lowerBound == 0 ? "How many customers (0: every customer)." : "How many customers (default 20)."),
+        ]
+    }
+
     /// Every operation of the API, in the order the document lists them.
     public static let operations: [APIOperation] = [
         APIOperation("GET", "/api/v1/customers", summary: "Customer statistics: totals, the four cards, segments, months and top customers.",
@@ -185,6 +204,17 @@ public enum OpenAPIDocument {
         APIOperation("GET", "/api/v1/audiences/{name}.csv", servedBy: "/api/v1/audiences/{name}", summary: "One audience's customers as CSV.",
                      cli: "clientele audience export NAME --format csv", parameters: [audienceName, asOf], mediaType: "text/csv",
                      errors: [400, 404, 422]),
+        APIOperation("GET", "/api/v1/fit", summary: "The fitted repeat-purchase and spend models with their parameters and fit quality.",
+                     cli: "clientele fit --format json", parameters: fitParameters, errors: [400, 422]),
+        APIOperation("GET", "/api/v1/predictions", summary: "Customers ranked by predicted CLV, P(alive) or next order.",
+                     cli: "clientele predict --format json", parameters: predictionParameters(top: 1...10_000), errors: [400, 422]),
+        APIOperation("GET", "/api/v1/predictions.csv", summary: "Every customer's (or the top N) predictions as CSV.",
+                     cli: "clientele predict --format csv", parameters: predictionParameters(top: 0...10_000),
+                     mediaType: "text/csv", errors: [400, 422]),
+        APIOperation("POST", "/api/v1/import", summary: "Import an order file (the raw file as the body, or multipart/form-data with file and rates parts): all or nothing.",
+                     cli: "clientele import FILE",
+                     parameters: [APIParameter("filename", .text, "The file's name, shown in error messages.")],
+                     errors: [400, 403, 413, 422], requestBody: "text/csv"),
         APIOperation("GET", "/api/v1/summary", summary: "The weekly numbers sheet: key figures beside the previous week and the same week last year, top customers and products.",
                      cli: "clientele report summary --format json",
                      parameters: [APIParameter("week", .isoWeek, "The ISO week, e.g. 2026-W47 (default: the last full week).")]),
@@ -236,7 +266,7 @@ public enum OpenAPIDocument {
         var responses: [(String, JSONValue)] = [
             ("200", .object([("description", .string("OK")), ("content", .object([(op.mediaType, .object([("schema", okSchema)]))]))])),
         ]
-        let reasons = [400: "A parameter cannot be read or is out of range.", 404: "A named thing (audience, product, customer) does not exist.",
+        let reasons = [400: "A parameter cannot be read or is out of range.", 403: "A browser request from another web site.", 404: "A named thing (audience, product, customer) does not exist.",
                        413: "The request body is too large.", 422: "The request is well-formed but cannot be answered."]
         for status in op.errors.sorted() {
             responses.append((String(status), .object([("description", .string(reasons[status] ?? "Error")), ("content", errorRef)])))

@@ -12,13 +12,15 @@ struct PageRoutes: Sendable {
         page(router, "/") { r, _ in try CustomersPage.render(r) }
         page(router, "/customers/{key}") { r, context in
             let key = context.parameters.get("key").map { $0.removingPercentEncoding ?? $0 } ?? ""
-            return try CustomerPage.render(r, key: key)
+            return try await CustomerPage.render(r, key: key, fits: service.fits)
         }
         page(router, "/analytics") { r, _ in try AnalyticsPage.render(r) }
         page(router, "/audiences") { r, _ in try await AudiencesPage.render(r, store: service.store) }
         page(router, "/retention") { r, _ in try RetentionPage.render(r) }
         page(router, "/behaviour") { r, _ in try BehaviourPage.render(r) }
         page(router, "/settings") { r, _ in SettingsPage.render(r) }
+        page(router, "/predictions") { r, _ in try await PredictionsPage.render(r, fits: service.fits) }
+        FormRoutes(service: service).add(to: router)
     }
 
     /// A GET page: its HTML, or the error in the layout with the error's status.

@@ -193,11 +193,12 @@ public struct ShopReports: Sendable {
         return ctx
     }
 
-    /// A filter's customers as of `asOf`; a filter on predicted fields is refused (422) until the server reads the saved fit.
+    /// A filter's customers as of `asOf`; a filter on predicted fields needs the context's predictions
+    /// (`withPredictions`), else it is refused (422).
     func audienceMembers(_ filter: AudienceFilter, context: AudienceContext) throws -> [Bool] {
-        if filter.usesPredictions {
+        if filter.usesPredictions && context.predictions == nil {
             let fields = filter.fieldNames.filter(AudienceField.predictionFields.contains)
-            throw APIError.unprocessable("The field\(fields.count == 1 ? "" : "s") \(fields.joined(separator: ", ")) \(fields.count == 1 ? "needs" : "need") the predictive model, which the dashboard does not read yet; use clientele audience show.")
+            throw APIError.unprocessable("The field\(fields.count == 1 ? "" : "s") \(fields.joined(separator: ", ")) \(fields.count == 1 ? "needs" : "need") the predictive model, which is not available here; see the Predictions page.")
         }
         return filter.customers(in: context)
     }

@@ -15,6 +15,8 @@ public struct ShopState: Sendable {
     public let snapshot: ShopSnapshot
     /// The store revision the snapshot was built from.
     public let revision: String
+    /// The shop's fits (`ShopService.fits`), for the predicted fields of audience filters; nil outside a service.
+    public var fits: FitCache?
 }
 
 /// Serves one shop to the dashboard and the API: opens the store, loads the settings and the snapshot once
@@ -32,6 +34,8 @@ public actor ShopService {
     public nonisolated let revisionCheckSeconds: Int64
     /// The time limit on answering one request (`RequestDeadline`), in seconds.
     public nonisolated let requestSeconds: Double
+    /// The predictive model fitted by the server, kept per store revision (`FitCache`).
+    public nonisolated let fits = FitCache()
 
     private var state: ShopState?
     private var checkedAt: Int64 = .min
@@ -64,10 +68,15 @@ public actor ShopService {
         let task = Task { [store, cachePath] in try await Self.load(store: store, cachePath: cachePath, revision: revision) }
         loading = task
         defer { loading = nil }
-        let fresh = try await task.value
+        var fresh = try await task.value
+        fresh.fits = fits
         state = fresh
         return fresh
     }
+
+    /// Checks the store's revision now (after this process changed the store, e.g. an upload): the next
+    /// `current()` loads the new orders instead of waiting for the revision-check throttle.
+    public func expireRevisionCheck() { checkedAt = now().seconds - max(revisionCheckSeconds, 0) }
 
     /// Today in the shop's calendar.
     public nonisolated func today(_ calendar: ShopCalendar) -> ShopDate { calendar.date(of: now()) }

@@ -25,10 +25,14 @@ struct VersusBench: AsyncParsableCommand {
     @Option(help: "Timed runs per report (the best is kept).") var runs: Int = 3
     @Option(help: "Customers in the prediction sample.") var sample: Int = 1000
     @Option(help: "The clientele binary (default: the one built beside this benchmark).") var bin: String?
+    @Flag(name: .customLong("skip-import"), help: "Use the database already at --db (for profiling the reports).") var skipImport = false
+    @Option(help: "Only these reports (comma-separated names), for profiling.") var only: String?
 
     func run() async throws {
         guard let asOfDate = ShopDate(iso: asOf) else { throw ValidationError("--as-of must be YYYY-MM-DD") }
         let binary = bin ?? buildDirectory().appendingPathComponent("clientele").path
+        var steps: [[String: Any]] = []
+        if !skipImport {
         for suffix in ["", "-wal", "-shm", ".snapshot", ".model.json"] { try? FileManager.default.removeItem(atPath: db + suffix) }
 
         // Import: the real command, a child process (validating and persisting), after setting the shop's zone.
@@ -39,8 +43,9 @@ struct VersusBench: AsyncParsableCommand {
         try Self.runChild(binary, importArguments)
         let importSeconds = now() - t0
         let importPeak = peakRSS(children: true)
-        var steps: [[String: Any]] = [["step": "import", "seconds": importSeconds, "peak_bytes": importPeak]]
+        steps.append(["step": "import", "seconds": importSeconds, "peak_bytes": importPeak])
         print(String(format: "import            %8.3f s  peak %@", importSeconds, mb(importPeak)))
+        }
 
         // The snapshot: built from the store once (and cached beside it), then loaded from the cache as a
         // report process does.
@@ -62,7 +67,9 @@ struct VersusBench: AsyncParsableCommand {
         steps.append(["step": "snapshot load", "seconds": now() - t2, "peak_bytes": peakVm()])
         print(String(format: "snapshot load     %8.3f s  %d orders, %d lines, %d customers", now() - t2, s.orderCount, s.lineCount, s.customerCount))
 
+        let wanted = only.map { Set($0.split(separator: ",").map(String.init)) }
         let reports = Self.reports(snapshot: s, asOf: asOfDate, currency: shopCurrency, timeZone: tz, sample: sample)
+            .filter { wanted?.contains($0.name) ?? true }
         var answers: [String: Any] = [:]
         for report in reports {
             var best = Double.infinity
@@ -76,7 +83,7 @@ struct VersusBench: AsyncParsableCommand {
             let peak = peakVm()
             answers[report.name] = answer
             steps.append(["step": report.name, "seconds": best, "peak_bytes": peak])
-            print(String(format: "%-17@ %8.4f s  peak %@", report.name as NSString, best, mb(peak)))
+            print(report.name.padding(toLength: 17, withPad: " ", startingAt: 0) + String(format: " %8.4f s  peak %@", best, mb(peak)))
         }
 
         // The whole report set: one after the other, and as two parallel lanes (the machine's two cores).
@@ -247,7 +254,7 @@ struct VersusBench: AsyncParsableCommand {
                 // The fit is not part of this step's time: it is the predictions for every customer from a fit.
                 guard let (summaries, fit, spend) = prepared else { return ["error": "no fit"] }
                 let p = CustomerPredictions.compute(summaries: summaries, fit: fit, spend: spend)
-                return predictionAnswer(summaries, p, sample: sample)
+                return predictionAnswer(summaries, p, sample: sample, key: s.customerKey)
             },
         ]
     }
@@ -270,14 +277,14 @@ struct VersusBench: AsyncParsableCommand {
 
     /// Every `step`-th included customer in key order (step = included ÷ sample, at least 1), with P(alive),
     /// expected purchases in 90 days, the expected order value and the 12-month CLV.
-    static func predictionAnswer(_ s: PurchaseSummaries, _ p: CustomerPredictions, sample: Int) -> [String: Any] {
+    static func predictionAnswer(_ s: PurchaseSummaries, _ p: CustomerPredictions, sample: Int, key: (Int) -> String) -> [String: Any] {
         let included = s.includedCount
         let step = max(1, included / max(1, sample))
         var rows: [[Any]] = []
         var k = 0
         for c in 0..<s.customerCount where s.isIncluded(c) {
             if k % step == 0, let q = p.customers[c] {
-                rows.append([s.customerKeys[c], q.probabilityAlive, q.expectedPurchases,
+                rows.append([key(c), q.probabilityAlive, q.expectedPurchases,
                              q.expectedOrderValue.map { NSNumber(value: $0) } ?? NSNull(), q.clv.map { NSNumber(value: $0) } ?? NSNull()])
             }
             k += 1

@@ -94,7 +94,7 @@ struct FitCommand: AsyncParsableCommand {
         case .json: print(report.json(), terminator: "")
         case .table:
             print(report.table(), terminator: "")
-            if let savePath { print("\nSaved the fit to \(savePath); clientele predict --db \(store.db ?? "PATH") uses it.") }
+            if let savePath { print("\nSaved the fit to \(savePath); clientele predict --db \(store.db.map(StoreOptions.display) ?? "PATH") uses it.") }
         }
     }
 

@@ -1,5 +1,6 @@
 import ClienteleCore
 import ClienteleStore
+import ClientelePostgres
 import ClienteleSQLite
 import Foundation
 import Testing
@@ -36,8 +37,44 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
         try SQLiteOrderStore(path: scratch.path("clientele.sqlite"))
     }
 
-    /// Every implementation the contract runs against.
-    static let all: [StoreFactory] = [.inMemory, .sqlite]
+    /// Every implementation the contract runs against: PostgreSQL too when `CLIENTELE_TEST_POSTGRES_URL` is set,
+    /// or when `CLIENTELE_REQUIRE_POSTGRES=1` (then a missing URL fails every PostgreSQL case instead of skipping).
+    static let all: [StoreFactory] = [.inMemory, .sqlite] + (PostgresTestServer.isConfigured ? [.postgres] : [])
+
+    /// PostgreSQL: a schema of its own per test (`?schema=` in the URL), dropped afterwards.
+    static let postgres = StoreFactory(name: "PostgreSQL", open: { scratch in
+        try await PostgresOrderStore.open(url: try PostgresTestServer.url(schema: scratch.uniqueName))
+    }, destroy: { scratch in
+        guard let url = try? PostgresTestServer.url(schema: scratch.uniqueName),
+              let store = try? PostgresOrderStore(url: url) else { return }
+        try? await store.dropSchema()
+        await store.close()
+    })
+}
+
+/// The PostgreSQL server the tests use: `CLIENTELE_TEST_POSTGRES_URL` (scripts/postgres starts one and sets it,
+/// with `CLIENTELE_REQUIRE_POSTGRES=1`, for scripts/test and CI).
+enum PostgresTestServer {
+    static let environment = ProcessInfo.processInfo.environment
+
+    /// The server's URL, when set.
+    static var baseURL: String? {
+        environment["CLIENTELE_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Whether PostgreSQL tests must run (and fail when the server is missing or unreachable).
+    static var isRequired: Bool { environment["CLIENTELE_REQUIRE_POSTGRES"] == "1" }
+
+    /// Whether the PostgreSQL cases are part of the run.
+    static var isConfigured: Bool { baseURL != nil || isRequired }
+
+    /// The URL with `schema` as the schema the store's tables live in.
+    static func url(schema: String) throws -> String {
+        guard let base = baseURL else {
+            throw StoreError(.cannotOpen, "CLIENTELE_REQUIRE_POSTGRES=1 but CLIENTELE_TEST_POSTGRES_URL is not set: start a server with scripts/postgres")
+        }
+        return base + (base.contains("?") ? "&" : "?") + "schema=" + schema
+    }
 }
 
 /// Runs `body` with a fresh store from `factory`, in its own scratch space, and cleans up afterwards.
