@@ -1,20 +1,8 @@
+import ClienteleCore
+
 /// Escapes text for HTML element content and quoted attribute values: `& < > " '` become entities. Every
 /// piece of shop data (names, e-mails, product names, filters) goes through it before it reaches a page.
-public func html(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for ch in text.unicodeScalars {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out
-}
+public func html(_ text: String) -> String { Markup.escaped(text) }
 
 /// A page in the dashboard's layout: navigation, title, content, embedded CSS (nothing fetched at run time).
 struct Page: Sendable {

@@ -1,3 +1,4 @@
+import ClienteleCore
 import Foundation
 import ZIPFoundation
 
@@ -152,7 +153,7 @@ public struct Workbook: Sendable {
                 case .number(let v) where v.isFinite: out += "<c r=\"\(ref)\"><v>\(v)</v></c>"
                 case .percent(let v) where v.isFinite: out += "<c r=\"\(ref)\" s=\"3\"><v>\(v)</v></c>"
                 case .number, .percent: continue
-                case .money(let minor, let digits): out += "<c r=\"\(ref)\" s=\"2\"><v>\(decimal(minor, digits: digits))</v></c>"
+                case .money(let minor, let digits): out += "<c r=\"\(ref)\" s=\"2\"><v>\(Money.decimalString(minor, digits: digits))</v></c>"
                 }
             }
             out += "</row>"
@@ -171,34 +172,12 @@ public struct Workbook: Sendable {
         return name
     }
 
-    /// Minor units as an exact decimal string: (-12345, 2) → `-123.45`, (500, 0) → `500`.
-    static func decimal(_ minor: Int64, digits: Int) -> String {
-        guard digits > 0 else { return String(minor) }
-        let negative = minor < 0
-        let magnitude = minor.magnitude
-        var p: UInt64 = 1
-        for _ in 0..<digits { p *= 10 }
-        let whole = magnitude / p, fraction = String(magnitude % p)
-        return (negative ? "-" : "") + "\(whole)." + String(repeating: "0", count: digits - fraction.count) + fraction
-    }
-
-    /// Text escaped for XML, with characters XML 1.0 cannot hold (control characters) left out.
+    /// Text escaped for XML, with the characters XML 1.0 cannot hold (control characters) left out.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.unicodeScalars.append(scalar)
-            }
+        let allowed = text.unicodeScalars.filter { u in
+            u == "\t" || u == "\n" || u == "\r" || (u.value >= 0x20 && u.value != 0xFFFE && u.value != 0xFFFF)
         }
-        return out
+        return Markup.escaped(String(String.UnicodeScalarView(allowed)))
     }
 
     /// Sheet names a spreadsheet accepts: at most 31 characters, none of `[]:*?/\`, not empty, unique.

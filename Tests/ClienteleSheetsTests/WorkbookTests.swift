@@ -63,8 +63,9 @@ import ZIPFoundation
         (Int64(12345), 2, "123.45"), (Int64(-5), 2, "-0.05"), (Int64(500), 0, "500"), (Int64(1), 3, "0.001"),
         (Int64.min, 2, "-92233720368547758.08"), (Int64.max, 2, "92233720368547758.07"),
     ])
-    func moneyIsWrittenAsAnExactDecimal(minor: Int64, digits: Int, expected: String) {
-        #expect(Workbook.decimal(minor, digits: digits) == expected)
+    func moneyIsWrittenAsAnExactDecimal(minor: Int64, digits: Int, expected: String) throws {
+        let sheet = try Self.part(try Workbook(sheets: [Sheet(name: "M", rows: [[.money(minor, digits: digits)]])]).xlsx(), "xl/worksheets/sheet1.xml")
+        #expect(sheet.contains("<c r=\"A1\" s=\"2\"><v>\(expected)</v></c>"))
     }
 
     @Test(arguments: [(0, "A"), (25, "Z"), (26, "AA"), (51, "AZ"), (52, "BA"), (701, "ZZ"), (702, "AAA")])
