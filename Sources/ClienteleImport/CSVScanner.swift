@@ -57,6 +57,8 @@ struct CSVScanner {
     private(set) var ends: [Int] = []
     /// The first problem in the current record, if any.
     private(set) var problem: CSVProblem?
+    /// The current record is over the length limit: its fields are not kept.
+    private var skipping = false
 
     init(base: UnsafeMutablePointer<UInt8>, count: Int, start: Int, separator: UInt8) {
         self.base = base
@@ -78,12 +80,15 @@ struct CSVScanner {
         return UnsafeBufferPointer(start: base + starts[i], count: ends[i] - starts[i])
     }
 
-    /// The separator found outside quotes most often in the header line at `start` (comma when none).
+    /// The separator found outside quotes most often in the header line at `start` (comma when none); only the
+    /// first `maxRecordBytes + 1` bytes are looked at.
     static func detectSeparator(_ base: UnsafePointer<UInt8>, count: Int, start: Int) -> UInt8 {
         var comma = 0, semicolon = 0, tab = 0
         var inQuotes = false
         var i = start
-        while i < count {
+        // A header longer than a record may be is refused anyway: look no further than that.
+        let limit = start + min(count - start, maxRecordBytes + 1)
+        while i < limit {
             let c = base[i]
             if c == 0x22 { inQuotes.toggle() }
             else if !inQuotes {
@@ -144,9 +149,29 @@ struct CSVScanner {
         line += 1
     }
 
+    /// Notes that the current record is over the length limit: its fields are dropped and no more are kept
+    /// (nor quotes un-doubled), so an endless record costs no memory; the record is refused.
+    @inline(__always)
+    private mutating func overLimit() {
+        if problem == nil { problem = .tooLong(line: recordLine) }
+        skipping = true
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+    }
+
+    /// Adds a field unless the record is over the limit.
+    @inline(__always)
+    private mutating func addField(_ start: Int, _ end: Int, recordStart: Int) {
+        if skipping { return }
+        if end - recordStart > CSVScanner.maxRecordBytes { overLimit(); return }
+        starts.append(start)
+        ends.append(end)
+    }
+
     /// Reads the next record; `false` at the end of the input.
     mutating func nextRecord() -> Bool {
         problem = nil
+        skipping = false
         starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         if pos >= end { return false }
@@ -165,7 +190,7 @@ struct CSVScanner {
                     let c = base[pos]
                     if c == 0x22 {
                         if pos + 1 < end && base[pos + 1] == 0x22 {
-                            base[w] = 0x22
+                            if !skipping { base[w] = 0x22 }
                             w += 1
                             pos += 2
                             continue
@@ -178,12 +203,14 @@ struct CSVScanner {
                     if c == 0x0A { line += 1 }
                     else if c == 0x0D { if !(pos + 1 < end && base[pos + 1] == 0x0A) { line += 1 } }
                     else if c >= 0x80 { n = checkNonASCII() }
-                    if w != pos { for k in 0..<n { base[w + k] = base[pos + k] } }
+                    if w != pos && !skipping {
+                        if pos - recordStart > CSVScanner.maxRecordBytes { overLimit() }
+                        else { for k in 0..<n { base[w + k] = base[pos + k] } }
+                    }
                     w += n
                     pos += n
                 }
-                starts.append(contentStart)
-                ends.append(w)
+                addField(contentStart, w, recordStart: recordStart)
                 if !closed {
                     problem = .unterminatedQuote(line: fieldLine)
                     return true
@@ -211,19 +238,18 @@ struct CSVScanner {
                     if c == sep || c == 0x0A || c == 0x0D { break }
                     if c >= 0x80 { pos += checkNonASCII() } else { pos += 1 }
                 }
-                starts.append(s)
-                ends.append(pos)
+                addField(s, pos, recordStart: recordStart)
                 if pos >= end { break }
                 if c == sep {
                     pos += 1
-                    if pos >= end { starts.append(pos); ends.append(pos); break }
+                    if pos >= end { addField(pos, pos, recordStart: recordStart); break }
                     continue
                 }
                 consumeNewline()
                 break
             }
         }
-        if pos - recordStart > CSVScanner.maxRecordBytes && problem == nil { problem = .tooLong(line: recordLine) }
+        if pos - recordStart > CSVScanner.maxRecordBytes && !skipping { overLimit() }
         return true
     }
 }

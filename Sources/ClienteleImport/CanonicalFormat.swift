@@ -124,6 +124,7 @@ extension OrderFileParser {
                                        emailCount: Int32(truncatingIfNeeded: emailBytes.count),
                                        poisoned: bad, currencyKnown: currency != nil))
                 keys.append(key)
+                if let total, let currency { addOrderTotal(total, currency: currency, column: "order_total", text: totalText) }
             } else if !bad && !metas[orderIndex].poisoned && !sameOrderFields(orders, orderIndex, placed: placed?.0,
                                                                                 sameCustomer: sameCustomer, sameEmail: sameEmail, status: status,
                                                                                 currency: currency, total: total, refunded: refunded,
@@ -181,6 +182,11 @@ extension OrderFileParser {
             var price: Int64? = nil
             if let lineCurrency {
                 price = readAmount(scanner.field(cPrice).trimmed(), column: "unit_price", currency: lineCurrency, required: true)
+                if let quantity, let price {
+                    addLineAmount(quantity: quantity, price: price, currency: lineCurrency, quantityColumn: "quantity",
+                                  priceColumn: "unit_price", quantityText: scanner.field(cQuantity).trimmed(),
+                                  priceText: scanner.field(cPrice).trimmed())
+                }
             }
             let nameBytes = scanner.field(cName).trimmed()
             let name = nameBytes.isEmpty ? "" : productNames.string(nameBytes)

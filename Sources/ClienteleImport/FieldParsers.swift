@@ -10,6 +10,10 @@ enum TimestampResult: Equatable {
     case malformed
     /// The layout is right but the date or time does not exist (Feb 30, hour 24, second 60, offset > 18 h).
     case invalid
+    /// A real date and time, but its year is outside `FieldParsers.years`.
+    case yearOutOfRange
+    /// A real date and time, but its offset is beyond ±14:00 (`FieldParsers.maxOffset`).
+    case offsetOutOfRange
 }
 
 /// The outcome of reading a decimal amount.
@@ -30,6 +34,12 @@ enum IntegerResult: Equatable {
 
 /// Hand-written parsers for the fixed layouts of order files: no formatters, no allocation.
 enum FieldParsers {
+    /// The years a timestamp may have: those shop calendars cover (`ShopCalendar` tabulates 1900–2199), so
+    /// every report can place every order; year 1 or 9999 is a mistake in the export.
+    static let years = 1900...2199
+    /// The largest UTC offset in use, in seconds (+14:00, Kiribati; the smallest is −12:00).
+    static let maxOffset = 14 * 3600
+
     @inline(__always)
     private static func digit(_ c: UInt8) -> Int? {
         c >= 0x30 && c <= 0x39 ? Int(c - 0x30) : nil
@@ -84,6 +94,8 @@ enum FieldParsers {
             return .malformed
         }
         guard validate(year, month, day, hour, minute, second) else { return .invalid }
+        guard abs(offset) <= maxOffset else { return .offsetOutOfRange }
+        guard years.contains(year) else { return .yearOutOfRange }
         let days = Int64(ShopDate.daysFromCivil(year: year, month: month, day: day))
         let local = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         return .ok(seconds: local - Int64(offset), offset: Int32(offset))

@@ -57,6 +57,10 @@ public struct ImportError: Error, CustomStringConvertible, Hashable, Sendable {
         public static let conversionOverflow = Code("conversionOverflow")
         /// The shop's stored reporting currency is not a known code.
         public static let invalidSettings = Code("invalidSettings")
+        /// The import's amounts add up to more than one import may hold.
+        public static let sumTooLarge = Code("sumTooLarge")
+        /// The header has more columns than an order file may have.
+        public static let tooManyColumns = Code("tooManyColumns")
     }
 
     /// The kind of problem.

@@ -50,8 +50,9 @@ public struct ParsedImport: Sendable {
 /// Throws `ImportFailure` with every error found (up to `ImportFailure.limit`) when anything is wrong.
 public func parseFiles(_ files: [(name: String, bytes: [UInt8])], settings: ShopSettings,
                        options: ImportOptions = ImportOptions()) throws(ImportFailure) -> ParsedImport {
-    var run = ImportRun(settings: settings, options: options)
-    run.parser.totalBytes = files.reduce(0) { $0 + $1.bytes.count }
+    let totalBytes = files.reduce(0) { $0 + $1.bytes.count }
+    var run = ImportRun(settings: settings, options: options, expectedBytes: totalBytes)
+    run.parser.totalBytes = totalBytes
     for file in files {
         var bytes = file.bytes
         run.add(name: file.name, bytes: &bytes)
@@ -72,23 +73,23 @@ public func parseFiles(paths: [String], settings: ShopSettings,
 /// everything was read without error, failed otherwise.
 func parseFiles(paths: [String], settings: ShopSettings, options: ImportOptions,
                 sendingTo source: OrderBatchSource?) throws(ImportFailure) -> ParsedImport {
-    var run = ImportRun(settings: settings, options: options)
-    if let source {
-        run.parser.emitter = OrderEmitter(source: source, reporting: run.reporting, rates: options.rates)
-    }
-    var ended = false
-    defer { if !ended { source?.fail() } }
     var sizes: [Int] = []
     for path in paths {
         var info = FileSize.of(path)
         if info < 0 { info = 0 }
         sizes.append(info)
     }
-    run.parser.totalBytes = sizes.reduce(0, +)
+    let totalBytes = sizes.reduce(0, +)
+    var run = ImportRun(settings: settings, options: options, expectedBytes: totalBytes)
+    if let source {
+        run.parser.emitter = OrderEmitter(source: source, reporting: run.reporting, rates: options.rates)
+    }
+    var ended = false
+    defer { if !ended { source?.fail() } }
+    run.parser.totalBytes = totalBytes
     for path in paths {
         do {
-            var bytes = try FileReader.read(path)
-            run.add(name: path, bytes: &bytes)
+            try FileReader.withContents(path) { run.add(name: path, buffer: $0) }
         } catch {
             run.parser.errors.add(error)
         }
@@ -154,9 +155,11 @@ struct ImportRun {
     var ratesUsed: [String: ExchangeRate] = [:]
     /// Order id → index in `orders`, built once a second file arrives.
     var index: [String: Int]? = nil
+    /// The converted totals of the orders in foreign currencies so far (see `Limits.maxSum`).
+    var convertedTotalsSum: Int64 = 0
 
-    init(settings: ShopSettings, options: ImportOptions) {
-        self.parser = OrderFileParser(options: options)
+    init(settings: ShopSettings, options: ImportOptions, expectedBytes: Int = .max) {
+        self.parser = OrderFileParser(options: options, expectedBytes: expectedBytes)
         self.settings = settings
         if let code = settings.currency {
             if let c = Currency(code: code) {
@@ -170,7 +173,12 @@ struct ImportRun {
 
     /// Reads one file and merges its orders.
     mutating func add(name: String, bytes: inout [UInt8]) {
-        guard var result = parser.parse(name: name, bytes: &bytes) else { return }
+        bytes.withUnsafeMutableBufferPointer { add(name: name, buffer: $0) }
+    }
+
+    /// Reads one file from `buffer` (rewritten in place while it is read) and merges its orders.
+    mutating func add(name: String, buffer: UnsafeMutableBufferPointer<UInt8>) {
+        guard var result = parser.parse(name: name, buffer: buffer) else { return }
         if reporting == nil && settings.currency == nil, let first = result.orders.first {
             reporting = first.currency
             chose = true
@@ -229,6 +237,13 @@ struct ImportRun {
             list[i].shopTotal = total
             list[i].shopRefunded = refunded
             list[i].rate = rate.description
+            let (sum, overflow) = convertedTotalsSum.addingReportingOverflow(total)
+            if (overflow || sum > Limits.maxSum) && !parser.sumExceeded {
+                parser.sumExceeded = true
+                parser.errors.add(ImportError(.sumTooLarge, file: name, column: "order_total", message:
+                    "order \(list[i].id): the import's order totals converted to \(target.code) add up to more than \(Limits.maxSumText(target)), the most one import may hold"))
+            }
+            convertedTotalsSum = sum
         }
         for (code, count) in missing {
             let orders = count == 1 ? "1 order is" : "\(count) orders are"

@@ -33,12 +33,12 @@ struct OrderMeta {
 /// Reads order files of every supported format, sharing interned strings and the error log across a run.
 struct OrderFileParser {
     var errors = ErrorLog()
-    var products = ByteInterner(capacity: 4096)
-    var productNames = ByteInterner(capacity: 4096)
-    var emails = ByteInterner(capacity: 1 << 16)
-    var customerIds = ByteInterner(capacity: 1 << 16)
+    var products: ByteInterner
+    var productNames: ByteInterner
+    var emails: ByteInterner
+    var customerIds: ByteInterner
     /// Customer keys (METRICS.md identity), interned across the run.
-    var customerKeys = ByteInterner(capacity: 1 << 16)
+    var customerKeys: ByteInterner
     private var keyOfCustomerId: [Int32] = []
     private var keyOfEmail: [Int32] = []
     private var keyScratch: [UInt8] = []
@@ -53,13 +53,29 @@ struct OrderFileParser {
     /// Where complete orders go while files are read (a streaming import); `nil` for a plain parse.
     var emitter: OrderEmitter?
 
+    /// The import's order totals so far, in minor units (see `Limits.maxSum`).
+    var totalsSum: Int64 = 0
+    /// The import's line amounts (quantity × unit price) so far, in minor units.
+    var lineAmountsSum: Int64 = 0
+    /// A sum passed its limit (reported once).
+    var sumExceeded = false
+
     // Per file.
     var file = ""
     var decimalComma = false
     var line = 0
 
-    init(options: ImportOptions) {
+    /// A parser for a run of about `expectedBytes` of input: its tables start at a size that fits (one
+    /// distinct customer per 256 bytes, between 1,024 and 65,536 entries; they grow when needed), so a small
+    /// upload does not pay for the tables of a file of millions of lines.
+    init(options: ImportOptions, expectedBytes: Int = .max) {
         self.options = options
+        let customers = min(1 << 16, max(1024, expectedBytes / 256))
+        products = ByteInterner(capacity: min(4096, customers))
+        productNames = ByteInterner(capacity: min(4096, customers))
+        emails = ByteInterner(capacity: customers)
+        customerIds = ByteInterner(capacity: customers)
+        customerKeys = ByteInterner(capacity: customers)
     }
 
     // MARK: Errors
@@ -78,20 +94,32 @@ struct OrderFileParser {
 
     /// Reads one file (already in UTF-8 or the chosen encoding); `nil` when it cannot be read at all.
     mutating func parse(name: String, bytes: inout [UInt8]) -> FileOrders? {
+        bytes.withUnsafeMutableBufferPointer { parse(name: name, buffer: $0) }
+    }
+
+    /// Reads one file from `buffer`, which the scanner rewrites in place (quoted fields are un-doubled) and
+    /// which must stay valid until this returns; `nil` when it cannot be read at all.
+    mutating func parse(name: String, buffer: UnsafeMutableBufferPointer<UInt8>) -> FileOrders? {
         file = name
         line = 1
-        let inputCount = bytes.count
+        let inputCount = buffer.count
+        let result: FileOrders?
         if options.encoding == .windows1252 {
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) {
                 failFile(.invalidUTF8, line: 1, "the file starts with a UTF-8 byte order mark, so it is UTF-8, not windows-1252: import it without --encoding windows-1252")
                 return nil
             }
-            bytes = Windows1252.transcode(bytes)
-        }
-        let count = bytes.count
-        let result = bytes.withUnsafeMutableBufferPointer { buf -> FileOrders? in
-            guard let base = buf.baseAddress else { return nil }
-            return parseBuffer(base, count: count)
+            var utf8 = Windows1252.transcode(buffer)
+            let count = utf8.count
+            result = utf8.withUnsafeMutableBufferPointer { buf -> FileOrders? in
+                guard let base = buf.baseAddress else { return nil }
+                return parseBuffer(base, count: count)
+            }
+        } else if let base = buffer.baseAddress {
+            result = parseBuffer(base, count: buffer.count)
+        } else {
+            var none: UInt8 = 0
+            result = withUnsafeMutablePointer(to: &none) { parseBuffer($0, count: 0) }
         }
         doneBytes += inputCount
         options.progress?(doneBytes, totalBytes)
@@ -116,6 +144,10 @@ struct OrderFileParser {
         _ = scanner.nextRecord()
         if let problem = scanner.problem {
             errors.add(problem.error(file: file))
+            return nil
+        }
+        if scanner.fieldCount > Limits.maxColumns {
+            failFile(.tooManyColumns, line: 1, "the header has \(scanner.fieldCount) columns; an order file may have at most \(Limits.maxColumns)")
             return nil
         }
         var header: [String] = []
@@ -236,6 +268,13 @@ struct OrderFileParser {
         case .invalid:
             let v = b.string
             fail(.invalidTimestamp, column: column, value: v, "\(column) \(quoted(v)) is not a valid date and time")
+        case .yearOutOfRange:
+            let v = b.string
+            fail(.invalidTimestamp, column: column, value: v,
+                 "\(column) \(quoted(v)) is outside the years \(FieldParsers.years.lowerBound)–\(FieldParsers.years.upperBound) that Clientele's calendars cover")
+        case .offsetOutOfRange:
+            let v = b.string
+            fail(.invalidTimestamp, column: column, value: v, "\(column) \(quoted(v)) has a UTC offset beyond ±14:00, the largest in use")
         }
         return nil
     }
@@ -277,8 +316,13 @@ struct OrderFileParser {
         let s: String
         switch FieldParsers.integer(b, decimalComma: decimalComma) {
         case .ok(let v):
-            if v >= minimum { return v }
+            if v >= minimum && v <= Limits.maxQuantity { return v }
             s = b.string
+            if v > Limits.maxQuantity {
+                fail(.invalidQuantity, column: column, value: s,
+                     "\(column) \(quoted(s)) is more than \(Limits.maxQuantity), the most one line can hold")
+                return nil
+            }
             if v < 0 {
                 fail(.invalidQuantity, column: column, value: s, "\(column) \(quoted(s)) is negative")
             } else {
@@ -295,6 +339,37 @@ struct OrderFileParser {
             fail(.invalidQuantity, column: column, value: s, "\(column) \(quoted(s)) is too large")
         }
         return nil
+    }
+
+    /// Adds an order's total to the import's sum; reports (once) when the sum passes `Limits.maxSum`.
+    mutating func addOrderTotal(_ total: Int64, currency: Currency, column: String, text: UnsafeBufferPointer<UInt8>) {
+        guard !sumExceeded else { return }
+        let (sum, overflow) = totalsSum.addingReportingOverflow(total)
+        if overflow || sum > Limits.maxSum {
+            sumExceeded = true
+            let v = text.string
+            fail(.sumTooLarge, column: column, value: v,
+                 "\(column) \(quoted(v)) brings the import's order totals above \(Limits.maxSumText(currency)), the most one import may hold")
+        } else {
+            totalsSum = sum
+        }
+    }
+
+    /// Adds a line's amount (quantity × unit price) to the import's sum; reports (once) when the product
+    /// overflows or the sum passes `Limits.maxSum`.
+    mutating func addLineAmount(quantity: Int64, price: Int64, currency: Currency, quantityColumn: String, priceColumn: String,
+                                quantityText: UnsafeBufferPointer<UInt8>, priceText: UnsafeBufferPointer<UInt8>) {
+        guard !sumExceeded else { return }
+        let (amount, o1) = quantity.multipliedReportingOverflow(by: price)
+        let (sum, o2) = lineAmountsSum.addingReportingOverflow(amount)
+        if o1 || o2 || sum > Limits.maxSum {
+            sumExceeded = true
+            let q = quantityText.string, p = priceText.string
+            fail(.sumTooLarge, column: priceColumn, value: p,
+                 "\(quantityColumn) × \(priceColumn) (\(q) × \(p)) brings the import's line amounts above \(Limits.maxSumText(currency)), the most one import may hold")
+        } else {
+            lineAmountsSum = sum
+        }
     }
 
     /// Reads an optional two-letter country code, upper-cased; `.some(nil)` when empty, `nil` after an error.
@@ -371,4 +446,20 @@ struct ColumnMap {
     let lowercasedIndex: [String: Int]
     /// The index of the column named `key` (lower-case), or -1.
     subscript(_ key: String) -> Int { lowercasedIndex[key] ?? -1 }
+}
+
+/// What one import may hold, so that every sum a report takes over the orders stays far inside 64 bits.
+enum Limits {
+    /// The most a line's quantity (or returned quantity) may be: the engine keeps quantities in 32 bits.
+    static let maxQuantity: Int64 = 1_000_000_000
+    /// The most the order totals of one import, and its line amounts (quantity × unit price), may each add up
+    /// to, in minor units: 10^17, about 1/92 of `Int64.max`, so many imports of this size still add up safely.
+    static let maxSum: Int64 = 100_000_000_000_000_000
+    /// The most columns an order file's header may have (a Shopify export has about 80).
+    static let maxColumns = 1000
+
+    /// `maxSum` in `currency`'s major units, e.g. `1000000000000000.00 DKK`.
+    static func maxSumText(_ currency: Currency) -> String {
+        Money.decimalString(maxSum, digits: currency.minorDigits) + " " + currency.code
+    }
 }

@@ -73,6 +73,7 @@ extension OrderFileParser {
                         fail(.invalidAmount, column: "Refunded Amount", value: refundedText.string,
                              "Refunded Amount \(quoted(refundedText.string)) is more than Total \(quoted(totalText.string))")
                     }
+                    if let total { addOrderTotal(total, currency: currency, column: "Total", text: totalText) }
                 }
                 let emailBytes = value(scanner, cEmail)
                 let emailId = OrderFileParser.internOptional(emailBytes, &emails)
@@ -101,6 +102,11 @@ extension OrderFileParser {
             var price: Int64? = nil
             if known[index] {
                 price = readAmount(value(scanner, cPrice), column: "Lineitem price", currency: orders[index].currency, required: true)
+                if let quantity, let price {
+                    addLineAmount(quantity: quantity, price: price, currency: orders[index].currency,
+                                  quantityColumn: "Lineitem quantity", priceColumn: "Lineitem price",
+                                  quantityText: value(scanner, cQuantity), priceText: value(scanner, cPrice))
+                }
             }
             let itemName = itemNameBytes.isEmpty ? "" : productNames.string(itemNameBytes)
             if product >= 0, let quantity, let price {

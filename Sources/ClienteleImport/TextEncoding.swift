@@ -27,7 +27,7 @@ enum Windows1252 {
     ]
 
     /// The UTF-8 encoding of `bytes` read as windows-1252.
-    static func transcode(_ bytes: [UInt8]) -> [UInt8] {
+    static func transcode<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
         var extra = 0
         for b in bytes where b >= 0x80 { extra += 2 }
         var out = [UInt8]()

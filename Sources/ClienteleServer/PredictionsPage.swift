@@ -1,5 +1,6 @@
 import ClienteleCore
 import ClientelePrediction
+import Foundation
 import Hummingbird
 
 /// The predictive routes of the JSON API (docs/api.md): `fit` (`clientele fit --format json`), `predictions`
@@ -151,7 +152,7 @@ enum PredictionsPage {
     static func quality(_ report: FitReport, request: FitRequest) -> String {
         let d = report.fit.diagnostics, v = report.validation
         var out = "<h2 id=\"quality\">Fit quality</h2>"
-        out += "<p>Log-likelihood \(html(Format.decimal(d.logLikelihood, digits: 2))) after \(d.iterations) iterations (largest gradient component \(html(String(d.gradientNorm))); near 0 means the optimizer reached the maximum).</p>"
+        out += "<p>Log-likelihood \(html(Format.decimal(d.logLikelihood, digits: 2))) after \(d.iterations) iterations (largest gradient component \(html(String(format: "%.1e", d.gradientNorm))); near 0 means the optimizer reached the maximum).</p>"
         if let holdoutEnd = report.holdoutEnd {
             let diff = v.actual == 0 ? nil : (v.predicted - Double(v.actual)) / Double(v.actual)
             out += "<section class=\"cards\" aria-label=\"Holdout\">"

@@ -14,7 +14,7 @@ struct Bench: AsyncParsableCommand {
           .build/release/clientele-bench import --orders 1000000
           .build/release/clientele-bench report --sizes 100000,1000000,10000000
         """,
-        subcommands: [ImportBench.self, StoreBench.self, ReportBench.self, BehaviourBench.self, PredictionBench.self, RetentionBench.self, LifecycleBench.self, VersusBench.self]
+        subcommands: [ImportBench.self, StoreBench.self, ReportBench.self, BehaviourBench.self, PredictionBench.self, RetentionBench.self, LifecycleBench.self, VersusBench.self, PostgresImportBench.self]
     )
 }
 

@@ -84,7 +84,12 @@ public struct AudienceFilter: Sendable {
         @inline(__always)
         func compare(_ units: Int64, digits: Int) -> Int {
             var l = Int128(units), r = Int128(mantissa)
-            if scale > digits { for _ in 0..<(scale - digits) { l *= 10 } } else { for _ in 0..<(digits - scale) { r *= 10 } }
+            // Both sides are below 2^63 in magnitude; scaled by at most 10^19 they stay below 2^127. Beyond
+            // that the scaled side's magnitude is at least 10^20 unless it is 0, which decides the comparison.
+            let shift = scale - digits
+            if shift > 19 { return units == 0 ? (mantissa > 0 ? -1 : 0) : (units > 0 ? 1 : -1) }
+            if shift < -19 { return mantissa == 0 ? (units > 0 ? 1 : (units < 0 ? -1 : 0)) : -1 }
+            if shift > 0 { for _ in 0..<shift { l *= 10 } } else { for _ in 0..<(-shift) { r *= 10 } }
             return l < r ? -1 : (l > r ? 1 : 0)
         }
     }
@@ -119,9 +124,23 @@ public struct AudienceFilter: Sendable {
         }
     }
 
-    /// Parses `text`; throws an `AudienceFilterError` that points at the first mistake.
+    /// The most characters a filter may have (evaluating one costs a pass over the customers per condition).
+    public static let maxLength = 10_000
+    /// The most levels parentheses and `not` may nest.
+    public static let maxDepth = 100
+
+    /// Parses `text`; throws an `AudienceFilterError` that points at the first mistake. A filter longer than
+    /// `maxLength` characters or nested deeper than `maxDepth` is refused; chains of `and`/`or` and lists
+    /// become balanced trees, so no filter makes the parser or the evaluation recurse deeply.
     public init(_ text: String) throws(AudienceFilterError) {
         self.text = text
+        let length = text.count
+        if length > Self.maxLength {
+            // Show only the start of the filter under the message.
+            let start = String(text.prefix { $0 != "\n" }.prefix(60)) + "…"
+            throw AudienceFilterError(.tooLong, "the filter is \(length) characters long; a filter may have at most \(Self.maxLength)",
+                                      line: 1, column: 1, source: start)
+        }
         var parser = AudienceParser(source: text, tokens: try AudienceLexer.tokens(text))
         root = try parser.parseFilter()
     }

@@ -23,6 +23,10 @@ public struct AudienceFilterError: Error, Sendable, Equatable, CustomStringConve
         public static let badValue = Code("badValue")
         /// A parenthesis is missing, or something follows where `and`, `or` or the end belongs.
         public static let badStructure = Code("badStructure")
+        /// The filter is longer than `AudienceFilter.maxLength` characters.
+        public static let tooLong = Code("tooLong")
+        /// Parentheses and `not` nest deeper than `AudienceFilter.maxDepth`.
+        public static let tooDeep = Code("tooDeep")
 
         /// The code's name.
         public var description: String { name }

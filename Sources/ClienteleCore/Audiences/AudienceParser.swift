@@ -11,6 +11,8 @@ struct AudienceParser {
     let source: String
     let tokens: [AudienceToken]
     var position = 0
+    /// How deep the parentheses and `not` around the current token nest.
+    var depth = 0
 
     init(source: String, tokens: [AudienceToken]) {
         self.source = source
@@ -49,30 +51,49 @@ struct AudienceParser {
     }
 
     mutating func parseOr() throws(AudienceFilterError) -> Node {
-        var left = try parseAnd()
+        var terms = [try parseAnd()]
         while current.isWord("or") {
             _ = next()
-            left = .or(left, try parseAnd())
+            terms.append(try parseAnd())
         }
-        return left
+        return Self.balanced(terms[...], Node.or)
     }
 
     mutating func parseAnd() throws(AudienceFilterError) -> Node {
-        var left = try parseNot()
+        var terms = [try parseNot()]
         while current.isWord("and") {
             _ = next()
-            left = .and(left, try parseNot())
+            terms.append(try parseNot())
         }
-        return left
+        return Self.balanced(terms[...], Node.and)
+    }
+
+    /// `terms` joined by `join` as a balanced tree (left to right, so `fieldNames` keeps the written order):
+    /// a chain of n conditions is ⌈log2 n⌉ + 1 levels deep, not n.
+    static func balanced(_ terms: ArraySlice<Node>, _ join: (Node, Node) -> Node) -> Node {
+        if terms.count == 1 { return terms.first! }
+        let middle = terms.startIndex + terms.count / 2
+        return join(balanced(terms[..<middle], join), balanced(terms[middle...], join))
+    }
+
+    /// Enters one more level of parentheses or `not` at `token`; refused beyond `AudienceFilter.maxDepth`.
+    mutating func enter(_ token: AudienceToken) throws(AudienceFilterError) {
+        depth += 1
+        if depth > AudienceFilter.maxDepth {
+            throw fail(.tooDeep, "parentheses and \"not\" are nested more than \(AudienceFilter.maxDepth) deep", at: token)
+        }
     }
 
     mutating func parseNot() throws(AudienceFilterError) -> Node {
         if current.isWord("not") {
-            _ = next()
+            try enter(next())
+            defer { depth -= 1 }
             return .not(try parseNot())
         }
         if current.kind == .open {
             let open = next()
+            try enter(open)
+            defer { depth -= 1 }
             let inner = try parseOr()
             guard current.kind == .close else {
                 throw fail(.badStructure, "expected \")\" to close the \"(\" at \(open.line):\(open.column), found \(current.quoted)",
@@ -109,7 +130,7 @@ struct AudienceParser {
                 let values = try parseList(after: next()) { (p: inout AudienceParser, after: AudienceToken) throws(AudienceFilterError) in
                     try p.parseProduct(after: after)
                 }
-                return values.dropFirst().reduce(node(.bought(values[0]))) { .or($0, node(.bought($1))) }
+                return Self.balanced(values.map { node(.bought($0)) }[...], Node.or)
             }
             return node(.bought(try parseProduct(after: nameToken)))
 
@@ -331,10 +352,19 @@ struct AudienceParser {
 
     // MARK: Lexical helpers
 
-    /// A plain decimal: digits with at most one `.` (e.g. `1000`, `1000.50`, `.5` is not accepted).
+    /// A plain decimal: digits with at most one `.` (e.g. `1000`, `1000.50`, `.5` is not accepted). Zeros at
+    /// the end of the fraction are dropped (`1500.000…0` is 1500), so only significant digits must fit in 64 bits.
     static func decimal(_ text: String) -> AudienceFilter.DecimalValue? {
-        var mantissa: Int64 = 0, scale = 0, digits = 0
+        var mantissa: Int64 = 0, scale = 0, digits = 0, fractionDigits = 0
         var seenPoint = false
+        /// Fraction zeros not yet multiplied in (they count only if a non-zero digit follows).
+        var pendingZeros = 0
+        func push(_ d: Int64) -> Bool {
+            let (m1, o1) = mantissa.multipliedReportingOverflow(by: 10)
+            let (m2, o2) = m1.addingReportingOverflow(d)
+            mantissa = m2
+            return !(o1 || o2)
+        }
         for u in text.utf8 {
             if u == UInt8(ascii: ".") {
                 if seenPoint || digits == 0 { return nil }
@@ -342,14 +372,18 @@ struct AudienceParser {
                 continue
             }
             guard u >= 48 && u <= 57 else { return nil }
-            let (m1, o1) = mantissa.multipliedReportingOverflow(by: 10)
-            let (m2, o2) = m1.addingReportingOverflow(Int64(u - 48))
-            if o1 || o2 { return nil }
-            mantissa = m2
             digits += 1
-            if seenPoint { scale += 1 }
+            if seenPoint {
+                fractionDigits += 1
+                if u == 48 { pendingZeros += 1; continue }
+                // A zero mantissa stays zero, however many zeros come before this digit.
+                if mantissa != 0 { for _ in 0..<pendingZeros { guard push(0) else { return nil } } }
+                scale += pendingZeros + 1
+                pendingZeros = 0
+            }
+            guard push(Int64(u - 48)) else { return nil }
         }
-        if digits == 0 || (seenPoint && scale == 0) { return nil }
+        if digits == 0 || (seenPoint && fractionDigits == 0) { return nil }
         return AudienceFilter.DecimalValue(mantissa: mantissa, scale: scale)
     }
 
