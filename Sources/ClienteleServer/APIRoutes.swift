@@ -56,6 +56,7 @@ struct APIRoutes: Sendable {
                 return .json(overview.json(name: saved.name, filter: saved.filter))
             }
         }
+        api.get("openapi.json") { _, _ -> Response in .json(OpenAPIDocument.json().rendered()) }
         PredictionRoutes(service: service).add(to: api)
         api.get("**") { _, _ -> Response in
             throw APIError.notFound("There is no such API route; see docs/api.md for the routes.")

@@ -29,6 +29,7 @@ public enum ClienteleServer {
     /// The router of the dashboard and the API for `service`.
     public static func router(service: ShopService) -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
+        SummaryRoutes(service: service).add(to: router)
         APIRoutes(service: service).add(to: router)
         PageRoutes(service: service).add(to: router)
         return router
@@ -51,11 +52,17 @@ public enum ClienteleServer {
     }
 
     /// Opens the shop in `store` (SQLite, PostgreSQL, …) for serving, caching the snapshot at `cachePath`: seeds
-    /// the built-in audiences and loads the snapshot before the first request.
+    /// the built-in audiences and loads the snapshot before the first request. A shop that cannot be loaded
+    /// yet (no orders, an unknown time zone) is served all the same: its pages say why, and the Import page
+    /// takes its first file.
     public static func openShop(store: any OrderStore, cachePath: String?) async throws -> ShopService {
         let service = ShopService(store: store, cachePath: cachePath)
         try await AudienceRoutes.seedBuiltIns(store, now: ShopService.systemNow())
-        _ = try await service.current()
+        do {
+            _ = try await service.current()
+        } catch let error as APIError where error.status == .serviceUnavailable {
+            // Served without a snapshot until an import (or a settings change) makes one.
+        }
         return service
     }
 }

@@ -1,20 +1,8 @@
+import ClienteleCore
+
 /// Escapes text for HTML element content and quoted attribute values: `& < > " '` become entities. Every
 /// piece of shop data (names, e-mails, product names, filters) goes through it before it reaches a page.
-public func html(_ text: String) -> String {
-    var out = ""
-    out.reserveCapacity(text.utf8.count)
-    for ch in text.unicodeScalars {
-        switch ch {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.unicodeScalars.append(ch)
-        }
-    }
-    return out
-}
+public func html(_ text: String) -> String { Markup.escaped(text) }
 
 /// A page in the dashboard's layout: navigation, title, content, embedded CSS (nothing fetched at run time).
 struct Page: Sendable {
@@ -44,6 +32,7 @@ struct Page: Sendable {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
+        <link rel="icon" href="data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'%3E%3Ccircle cx='8' cy='8' r='7' fill='%23246b8f'/%3E%3C/svg%3E">
         <title>\(html(title)) – \(html(shopName))</title>
         <style>\(Stylesheet.css)</style>
         </head>

@@ -18,16 +18,28 @@ struct PredictionRoutes: Sendable {
         }
         api.get("predictions") { request, _ -> Response in
             let r = try await reports(request)
+            try Self.checkPredictionParameters(r, allowAll: false)
             let report = try await r.requireFit(service.fits)
             return try await RequestDeadline.run(seconds: service.requestSeconds) { .json(try r.predictions(report).json()) }
         }
         api.get("predictions.csv") { request, _ -> Response in
             let r = try await reports(request)
+            try Self.checkPredictionParameters(r, allowAll: true)
             let report = try await r.requireFit(service.fits)
             return try await RequestDeadline.run(seconds: service.requestSeconds) {
                 .csv(try r.predictions(report, allowAll: true).csv(), filename: "predictions.csv")
             }
         }
+    }
+
+    /// Reads every parameter of the predictions before the (slower) fit, so a bad one is a 400 even when no
+    /// model can be fitted.
+    static func checkPredictionParameters(_ r: ShopReports, allowAll: Bool) throws {
+        _ = try r.fitRequest()
+        _ = try r.predictionOptions()
+        _ = try r.query.choice("sort", PredictionSort.self)
+        _ = try r.query.int("top", in: (allowAll ? 0 : 1)...ShopReports.maximumPredictionRows)
+        _ = try r.asOf()
     }
 
     /// The shop's reports for `request`.

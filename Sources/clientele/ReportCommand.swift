@@ -10,7 +10,7 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Reports over the shop's orders.",
         subcommands: [CustomersReport.self, WhenReport.self, TogetherReport.self, CyclesReport.self, DueReport.self, ProductsReport.self,
                       RetentionReportCommand.self, CLVReportCommand.self, CohortsReportCommand.self, RFMReportCommand.self,
-                      LifecycleReportCommand.self, GrowthReportCommand.self, GroupsReportCommand.self]
+                      LifecycleReportCommand.self, GrowthReportCommand.self, GroupsReportCommand.self, SummaryReportCommand.self]
     )
 }
 

@@ -26,9 +26,9 @@ import Testing
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            // The work would take 20 s; the limit is 0.2 s.
+            // The work would take 60 s; the limit is 0.2 s.
             _ = try await RequestDeadline.run(seconds: 0.2) { () -> Int in
-                try? await Task.sleep(for: .seconds(20))
+                try? await Task.sleep(for: .seconds(60))
                 return 1
             }
             Issue.record("expected the deadline to pass")
@@ -36,8 +36,9 @@ import Testing
             #expect(error.status == .serviceUnavailable)
             #expect(error.description.hasPrefix("The answer took longer than 0.2 s and was abandoned."))
         }
-        // Answered long before the work would have ended (20 s): the handler did not wait for it.
-        #expect(clock.now - start < .seconds(10))
+        // Answered long before the work would have ended (60 s): the handler did not wait for it. (How soon
+        // after 0.2 s depends on a free thread in the test run's busy pool, so the bound is loose.)
+        #expect(clock.now - start < .seconds(45))
     }
 
     @Test func theMessageShowsWholeSecondsPlainly() {
