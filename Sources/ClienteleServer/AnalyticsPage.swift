@@ -8,44 +8,57 @@ enum AnalyticsPage {
         let groups = try r.groups()
         let lifecycle = try r.lifecycle()
         let growth = try r.growth()
-        var body = "<form class=\"picker\" method=\"get\" action=\"/analytics\" aria-label=\"Range\">"
-        body += "<label for=\"from\">Growth from<input id=\"from\" name=\"from\" type=\"date\" value=\"\(html(r.query["from"] ?? ""))\"></label>"
-        body += "<label for=\"to\">to (inclusive)<input id=\"to\" name=\"to\" type=\"date\" value=\"\(html(r.query["to"] ?? ""))\"></label>"
-        body += "<label for=\"by\">By<select id=\"by\" name=\"by\">"
+        let f = r.format, t = r.t
+        var body = "<form class=\"picker\" method=\"get\" action=\"/analytics\" aria-label=\"\(html(t("Range")))\">"
+        body += "<label for=\"from\">\(html(t("Growth from")))<input id=\"from\" name=\"from\" type=\"date\" value=\"\(html(r.query["from"] ?? ""))\"></label>"
+        body += "<label for=\"to\">\(html(t("to (inclusive)")))<input id=\"to\" name=\"to\" type=\"date\" value=\"\(html(r.query["to"] ?? ""))\"></label>"
+        body += "<label for=\"by\">\(html(t("By")))<select id=\"by\" name=\"by\">"
         for step in GrowthReport.Step.allCases {
-            body += "<option value=\"\(step.rawValue)\"\(step == growth.step ? " selected" : "")>\(step.rawValue)</option>"
+            body += "<option value=\"\(step.rawValue)\"\(step == growth.step ? " selected" : "")>\(html(t(step.rawValue)))</option>"
         }
-        body += "</select></label><label for=\"asOf\">As of<input id=\"asOf\" name=\"asOf\" type=\"date\" value=\"\(html(r.query["asOf"] ?? ""))\"></label><button type=\"submit\">Show</button></form>"
-        body += "<p class=\"period\">As of \(html(groups.asOf.description))</p>"
+        body += "</select></label><label for=\"asOf\">\(html(t("As of")))<input id=\"asOf\" name=\"asOf\" type=\"date\" value=\"\(html(r.query["asOf"] ?? ""))\"></label>"
+        if let lang = r.query.language { body += "<input type=\"hidden\" name=\"lang\" value=\"\(lang.rawValue)\">" }
+        body += "<button type=\"submit\">\(html(t("Show")))</button></form>"
+        body += "<p class=\"period\">\(html(t("As of"))) \(html(f.date(groups.asOf)))</p>"
 
-        body += "<h2 id=\"groups\">Groups</h2><div class=\"table-wrap\"><table aria-labelledby=\"groups\"><thead><tr><th scope=\"col\">Group</th><th scope=\"col\" class=\"num\">Customers</th><th scope=\"col\" class=\"num\">Share</th><th scope=\"col\" class=\"num\">Lifetime value</th><th scope=\"col\" class=\"num\">Orders</th><th scope=\"col\" class=\"num\">Basket size</th><th scope=\"col\" class=\"num\">Orders / year</th><th scope=\"col\" class=\"num\">Revenue / year</th><th scope=\"col\" class=\"num\">Lost</th></tr></thead><tbody>"
+        body += "<h2 id=\"groups\">\(t("Groups"))</h2><div class=\"table-wrap\"><table aria-labelledby=\"groups\"><thead><tr><th scope=\"col\">\(t("Group"))</th><th scope=\"col\" class=\"num\">\(t("Customers"))</th><th scope=\"col\" class=\"num\">\(t("Share"))</th><th scope=\"col\" class=\"num\">\(t("Lifetime value"))</th><th scope=\"col\" class=\"num\">\(t("Orders"))</th><th scope=\"col\" class=\"num\">\(t("Basket size"))</th><th scope=\"col\" class=\"num\">\(t("Orders / year"))</th><th scope=\"col\" class=\"num\">\(t("Revenue / year"))</th><th scope=\"col\" class=\"num\">\(t("Lost"))</th></tr></thead><tbody>"
         for g in groups.groups + [groups.all] {
-            body += "<tr><td>\(html(g.group?.title ?? "All customers"))</td><td class=\"num\">\(Format.int(g.customers))</td><td class=\"num\">\(Format.percent(g.share))</td>"
-            body += "<td class=\"num\">\(Format.money(g.lifetimeValue))</td><td class=\"num\">\(Format.decimal(g.averageOrders))</td><td class=\"num\">\(Format.decimal(g.averageBasketSize))</td>"
-            body += "<td class=\"num\">\(Format.decimal(g.annualOrders))</td><td class=\"num\">\(Format.money(g.annualRevenue))</td><td class=\"num\">\(Format.percent(g.lostShare))</td></tr>"
+            body += "<tr><td>\(html(t(g.group?.title ?? "All customers")))</td><td class=\"num\">\(f.int(g.customers))</td><td class=\"num\">\(f.percent(g.share))</td>"
+            body += "<td class=\"num\">\(f.money(g.lifetimeValue))</td><td class=\"num\">\(f.decimal(g.averageOrders))</td><td class=\"num\">\(f.decimal(g.averageBasketSize))</td>"
+            body += "<td class=\"num\">\(f.decimal(g.annualOrders))</td><td class=\"num\">\(f.money(g.annualRevenue))</td><td class=\"num\">\(f.percent(g.lostShare))</td></tr>"
         }
         body += "</tbody></table></div>"
 
-        body += "<h2 id=\"active\">Active customers</h2><div class=\"table-wrap\"><table aria-labelledby=\"active\"><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Date</th><th scope=\"col\" class=\"num\">Active</th><th scope=\"col\" class=\"num\">Change since then</th></tr></thead><tbody>"
+        body += "<h2 id=\"active\">\(t("Active customers"))</h2><div class=\"table-wrap\"><table aria-labelledby=\"active\"><thead><tr><th scope=\"col\">\(t("When"))</th><th scope=\"col\">\(t("Date"))</th><th scope=\"col\" class=\"num\">\(t("Active"))</th><th scope=\"col\" class=\"num\">\(t("Change since then"))</th></tr></thead><tbody>"
         for a in lifecycle.activeCustomers {
-            let when = a.monthsBefore == 0 ? "Now" : "\(a.monthsBefore) month\(a.monthsBefore == 1 ? "" : "s") ago"
-            body += "<tr><td>\(when)</td><td>\(a.date)</td><td class=\"num\">\(Format.int(a.active))</td><td class=\"num\">\(a.monthsBefore == 0 ? "" : Format.change(a.change))</td></tr>"
+            let when = a.monthsBefore == 0 ? t("Now") : monthsAgo(a.monthsBefore, r.language)
+            body += "<tr><td>\(when)</td><td>\(f.date(a.date))</td><td class=\"num\">\(f.int(a.active))</td><td class=\"num\">\(a.monthsBefore == 0 ? "" : f.change(a.change))</td></tr>"
         }
         body += "</tbody></table></div>"
 
-        body += "<h2 id=\"growth\">Customer base growth</h2>"
+        body += "<h2 id=\"growth\">\(t("Customer base growth"))</h2>"
         let pts = growth.points
-        body += Charts.stackedBars(title: "Customers by lifecycle stage at the end of each \(growth.step.rawValue)", labels: pts.map(\.label), series: [
-            .init(label: "New", colour: "#0b5cad", values: pts.map(\.counts.new)),
-            .init(label: "Active", colour: "#1b6e20", values: pts.map(\.counts.active)),
-            .init(label: "Slipping away", colour: "#9a6b00", values: pts.map(\.counts.slippingAway)),
-            .init(label: "Lost", colour: "#a4161a", values: pts.map(\.counts.lost)),
-        ], height: 260)
-        body += "<div class=\"table-wrap\"><table aria-labelledby=\"growth\"><thead><tr><th scope=\"col\">End of</th><th scope=\"col\" class=\"num\">New</th><th scope=\"col\" class=\"num\">Active</th><th scope=\"col\" class=\"num\">Slipping away</th><th scope=\"col\" class=\"num\">Lost</th><th scope=\"col\" class=\"num\">All</th></tr></thead><tbody>"
+        body += Charts.stackedBars(title: r.language == .en ? "Customers by lifecycle stage at the end of each \(growth.step.rawValue)" : t("Customer base growth"), labels: pts.map(\.label), series: [
+            .init(label: t("New"), colour: "#0b5cad", values: pts.map(\.counts.new)),
+            .init(label: t("Active"), colour: "#1b6e20", values: pts.map(\.counts.active)),
+            .init(label: t("Slipping away"), colour: "#9a6b00", values: pts.map(\.counts.slippingAway)),
+            .init(label: t("Lost"), colour: "#a4161a", values: pts.map(\.counts.lost)),
+        ], height: 260, format: f)
+        body += "<div class=\"table-wrap\"><table aria-labelledby=\"growth\"><thead><tr><th scope=\"col\">\(t("End of"))</th><th scope=\"col\" class=\"num\">\(t("New"))</th><th scope=\"col\" class=\"num\">\(t("Active"))</th><th scope=\"col\" class=\"num\">\(t("Slipping away"))</th><th scope=\"col\" class=\"num\">\(t("Lost"))</th><th scope=\"col\" class=\"num\">\(t("All"))</th></tr></thead><tbody>"
         for p in pts {
-            body += "<tr><td>\(html(p.label))</td><td class=\"num\">\(Format.int(p.counts.new))</td><td class=\"num\">\(Format.int(p.counts.active))</td><td class=\"num\">\(Format.int(p.counts.slippingAway))</td><td class=\"num\">\(Format.int(p.counts.lost))</td><td class=\"num\">\(Format.int(p.counts.customers))</td></tr>"
+            body += "<tr><td>\(html(p.label))</td><td class=\"num\">\(f.int(p.counts.new))</td><td class=\"num\">\(f.int(p.counts.active))</td><td class=\"num\">\(f.int(p.counts.slippingAway))</td><td class=\"num\">\(f.int(p.counts.lost))</td><td class=\"num\">\(f.int(p.counts.customers))</td></tr>"
         }
         body += "</tbody></table></div>"
-        return Page(title: "Analytics", shopName: r.settings.name, path: "/analytics", body: body).rendered
+        return r.page(title: t("Analytics"), path: "/analytics", body: body).rendered
+    }
+
+    /// "3 months ago" in `language`.
+    static func monthsAgo(_ n: Int, _ language: Language) -> String {
+        switch language {
+        case .en: return "\(n) month\(n == 1 ? "" : "s") ago"
+        case .da: return "For \(n) måned\(n == 1 ? "" : "er") siden"
+        case .sv: return "För \(n) månad\(n == 1 ? "" : "er") sedan"
+        case .nb: return "For \(n) måned\(n == 1 ? "" : "er") siden"
+        }
     }
 }

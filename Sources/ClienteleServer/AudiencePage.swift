@@ -268,7 +268,7 @@ enum AudiencePage {
         }
         if o.products.isEmpty { body += "<tr><td colspan=\"6\">The audience bought no products by this date.</td></tr>" }
         body += "</tbody></table></div>"
-        return Page(title: "Audience \(saved.name)", shopName: r.settings.name, path: "/audiences", body: body).rendered
+        return r.page(title: r.t("Audience") + " \(saved.name)", path: "/audiences", body: body, ownPath: "/audiences/" + QueryParameters.encode(saved.name)).rendered
     }
 
     /// A product column's heading.

@@ -7,17 +7,18 @@ enum AudiencesPage {
     /// The list as of the request's date.
     static func render(_ r: ShopReports, store: any OrderStore) async throws -> String {
         let list = try await AudienceRoutes.list(r, store: store)
-        var body = "<p class=\"period\">Customer counts as of \(html(try r.asOf().description))</p>"
-        body += "<p><a href=\"/audiences/new\">New audience</a> · each name leads to the audience's page (overview, insights, products, edit)</p>"
-        body += "<div class=\"table-wrap\"><table><caption>Saved audiences</caption><thead><tr><th scope=\"col\">Name</th><th scope=\"col\" class=\"num\">Customers</th><th scope=\"col\">Filter</th><th scope=\"col\">Export</th></tr></thead><tbody>"
+        let f = r.format, t = r.t
+        var body = "<p class=\"period\">\(html(t("Customer counts as of"))) \(html(f.date(try r.asOf())))</p>"
+        body += "<p><a href=\"\(html(r.href("/audiences/new")))\">\(html(t("New audience")))</a> · \(html(t("each name leads to the audience's page (overview, insights, products, edit)")))</p>"
+        body += "<div class=\"table-wrap\"><table><caption>\(html(t("Saved audiences")))</caption><thead><tr><th scope=\"col\">\(t("Name"))</th><th scope=\"col\" class=\"num\">\(t("Customers"))</th><th scope=\"col\">\(t("Filter"))</th><th scope=\"col\">\(t("Export"))</th></tr></thead><tbody>"
         for item in list {
             let name = QueryParameters.encode(item.audience.name)
-            body += "<tr><td><a href=\"/audiences/\(html(name))\">\(html(item.audience.name))</a>\(item.audience.builtIn ? " <small>(built-in)</small>" : "")\(item.summary.map { "<br><small>\(html($0))</small>" } ?? "")</td>"
-            body += "<td class=\"num\">\(Format.int(item.customers))</td><td><code>\(html(item.audience.filter))</code></td>"
+            body += "<tr><td><a href=\"\(html(r.href("/audiences/" + name)))\">\(html(item.audience.name))</a>\(item.audience.builtIn ? " <small>(\(html(t("built-in"))))</small>" : "")\(item.summary.map { "<br><small>\(html($0))</small>" } ?? "")</td>"
+            body += "<td class=\"num\">\(f.int(item.customers))</td><td><code>\(html(item.audience.filter))</code></td>"
             body += "<td><a class=\"download\" href=\"/api/v1/audiences/\(html(name)).csv\" download>CSV</a></td></tr>"
         }
         body += "</tbody></table></div>"
-        return Page(title: "Audiences", shopName: r.settings.name, path: "/audiences", body: body).rendered
+        return r.page(title: t("Audiences"), path: "/audiences", body: body).rendered
     }
 }
 
@@ -26,7 +27,8 @@ enum SettingsPage {
     /// The settings as a table.
     static func render(_ r: ShopReports) -> String {
         guard case .object(let members) = APIRoutes.settingsJSON(r.state) else { return "" }
-        var body = "<p>Change these with <code>clientele shop</code>.</p><div class=\"table-wrap\"><table><caption>Shop settings</caption><tbody>"
+        let t = r.t
+        var body = "<p>\(html(t("Change these with"))) <code>clientele shop</code>.</p><div class=\"table-wrap\"><table><caption>\(html(t("Shop settings")))</caption><tbody>"
         for (key, value) in members {
             if case .object(let inner) = value {
                 for (k, v) in inner { body += "<tr><th scope=\"row\">\(html(k))</th><td>\(html(v.rendered()))</td></tr>" }
@@ -35,6 +37,6 @@ enum SettingsPage {
             }
         }
         body += "</tbody></table></div>"
-        return Page(title: "Settings", shopName: r.settings.name, path: "/settings", body: body).rendered
+        return r.page(title: t("Settings"), path: "/settings", body: body).rendered
     }
 }

@@ -9,7 +9,7 @@ enum BehaviourPage {
         let together = try r.together()
         let cycles = try r.cycles()
         let due = try r.due()
-        var body = PeriodPicker.form(action: "/behaviour", query: r.query, comparison: false)
+        var body = PeriodPicker.form(action: "/behaviour", query: r.query, comparison: false, language: r.language)
         body += "<p class=\"period\">\(html(times.period.start.description)) to \(html(times.period.lastDay.description)) (as of \(html(times.asOf.description))) · "
         body += "<span class=\"total-orders\">\(Format.int(times.orders)) orders</span>, \(html(Format.money(times.revenue))) · times in \(html(times.timeZone))</p>"
 
@@ -61,7 +61,7 @@ enum BehaviourPage {
         }
         if due.reminders.isEmpty { body += "<tr><td colspan=\"6\">No reminder is due in these days.</td></tr>" }
         body += "</tbody></table></div>"
-        return Page(title: "Behaviour", shopName: r.settings.name, path: "/behaviour", body: body).rendered
+        return r.page(title: r.t("Behaviour"), path: "/behaviour", body: body).rendered
     }
 
     /// The hour × weekday heat map: 7 rows × 24 `<rect class="cell">`, each with its figure as a `<title>`.

@@ -12,7 +12,8 @@ enum Charts {
     }
 
     /// A stacked bar chart: one `<g class="bar">` per label, one `<rect>` per non-zero series value.
-    static func stackedBars(title: String, labels: [String], series: [Series], height: Int = 220) -> String {
+    static func stackedBars(title: String, labels: [String], series: [Series], height: Int = 220, format: LocaleFormat? = nil) -> String {
+        func number(_ v: Int) -> String { format?.int(v) ?? String(v) }
         let barWidth = 28, gap = 8, left = 48, bottom = 44, top = 12
         let width = left + labels.count * (barWidth + gap) + gap
         let totals = labels.indices.map { i in series.reduce(0) { $0 + ($1.values.indices.contains(i) ? $1.values[i] : 0) } }
@@ -22,13 +23,13 @@ enum Charts {
         out += "<title>\(html(title))</title>"
         // Axis: 0 and the maximum.
         out += "<line x1=\"\(left - 4)\" y1=\"\(top + plot)\" x2=\"\(width)\" y2=\"\(top + plot)\" stroke=\"#4a4a4a\"/>"
-        out += "<text x=\"\(left - 8)\" y=\"\(top + 10)\" text-anchor=\"end\">\(maxTotal)</text>"
+        out += "<text x=\"\(left - 8)\" y=\"\(top + 10)\" text-anchor=\"end\">\(number(maxTotal))</text>"
         out += "<text x=\"\(left - 8)\" y=\"\(top + plot)\" text-anchor=\"end\">0</text>"
         for (i, label) in labels.enumerated() {
             let x = left + gap + i * (barWidth + gap)
             var y = top + plot
             out += "<g class=\"bar\"><title>\(html(label)): "
-            out += series.map { "\(html($0.label)) \($0.values.indices.contains(i) ? $0.values[i] : 0)" }.joined(separator: ", ")
+            out += series.map { "\(html($0.label)) \(number($0.values.indices.contains(i) ? $0.values[i] : 0))" }.joined(separator: ", ")
             out += "</title>"
             for s in series {
                 let v = s.values.indices.contains(i) ? s.values[i] : 0

@@ -42,7 +42,7 @@ enum CustomerPage {
             body += "<td class=\"num\">\(Format.money(Money(minorUnits: s.orderRefunded[i], currency: r.state.currency)))</td><td>\(html(products))</td></tr>"
         }
         body += "</tbody></table></div>"
-        return Page(title: email ?? key, shopName: r.settings.name, path: "/customers", body: body).rendered
+        return r.page(title: email ?? key, path: "/customers", body: body, ownPath: "/customers/" + QueryParameters.encode(key)).rendered
     }
 
     /// The customer's predicted future (METRICS.md, "Predictive models") as of `asOf` with the default fit and

@@ -19,16 +19,38 @@ struct Page: Sendable {
     var path: String
     /// The body's HTML.
     var body: String
+    /// The language of the navigation and `<html lang>`.
+    var language: Language = .en
+    /// The request's query: its `lang`, when given, is kept in the navigation; the switcher keeps all of it.
+    var query: QueryParameters? = nil
+    /// The page's own path when it differs from `path` (a customer's or an audience's page), for the switcher.
+    var ownPath: String? = nil
+
+    /// `path` with `lang=…` appended when `lang` is given (nil: `path` unchanged).
+    static func keepingLanguage(_ path: String, _ lang: String?) -> String {
+        guard let lang else { return path }
+        return path + (path.contains("?") ? "&" : "?") + "lang=" + QueryParameters.encode(lang)
+    }
+
+    /// The language switcher: one link per language to this page with the same query and that `lang`.
+    var languageSwitcher: String {
+        let q = query ?? QueryParameters(query: nil)
+        let links = Language.allCases.map { l -> String in
+            let current = l == language ? " aria-current=\"true\"" : ""
+            return "<a href=\"\(html((ownPath ?? path) + "?" + q.with(["lang": l.rawValue])))\" hreflang=\"\(l.rawValue)\" lang=\"\(l.rawValue)\"\(current)>\(html(l.name))</a>"
+        }.joined()
+        return "<nav class=\"languages\" aria-label=\"\(html(language.t("Language")))\">\(links)</nav>"
+    }
 
     /// The whole document.
     var rendered: String {
         let nav = Self.navigation.map { item -> String in
             let current = item.path == path ? " aria-current=\"page\"" : ""
-            return "<a href=\"\(item.path)\"\(current)>\(html(item.label))</a>"
+            return "<a href=\"\(html(Self.keepingLanguage(item.path, query?.language?.rawValue)))\"\(current)>\(html(language.t(item.label)))</a>"
         }.joined()
         return """
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="\(language.rawValue)">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -37,13 +59,13 @@ struct Page: Sendable {
         <style>\(Stylesheet.css)</style>
         </head>
         <body>
-        <a class="skip" href="#main">Skip to content</a>
-        <header><span class="shop">\(html(shopName))</span><nav aria-label="Main">\(nav)</nav></header>
+        <a class="skip" href="#main">\(html(language.t("Skip to content")))</a>
+        <header><span class="shop">\(html(shopName))</span><nav aria-label="\(html(language.t("Main")))">\(nav)</nav>\(languageSwitcher)</header>
         <main id="main">
         <h1>\(html(title))</h1>
         \(body)
         </main>
-        <footer>Clientele \(ClienteleServer.version) · figures as defined in docs/metrics.md · <a href="/api/v1/settings">JSON API</a></footer>
+        <footer>Clientele \(ClienteleServer.version) · \(html(language.t("figures as defined in docs/metrics.md"))) · <a href="/api/v1/settings">\(html(language.t("JSON API")))</a></footer>
         </body>
         </html>
 
@@ -64,6 +86,7 @@ enum Stylesheet {
     nav{display:flex;flex-wrap:wrap;gap:.25rem}
     nav a{color:#fff;padding:.3rem .6rem;border-radius:4px;text-decoration:none}
     nav a[aria-current=page]{background:#fff;color:#12263a}
+    nav.languages{margin-left:auto;font-size:.85rem}nav.languages a[aria-current=true]{text-decoration:underline}
     a{color:var(--accent)}
     a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #f0a000;outline-offset:2px}
     main{max-width:72rem;margin:0 auto;padding:1rem}

@@ -36,10 +36,11 @@ struct PageRoutes: Sendable {
             }
             let reports = ShopReports(state: state, query: request.query, today: service.today(state.calendar))
             do {
+                try reports.checkLanguage()
                 return .html(try await RequestDeadline.run(seconds: service.requestSeconds) { try await render(reports, context) })
             } catch let error as APIError {
-                let body = "<p class=\"error\" role=\"alert\">\(html(error.description))</p><p><a href=\"\(html(request.uri.path))\">Start again</a></p>"
-                return .html(Page(title: "Cannot show this", shopName: state.settings.name, path: request.uri.path, body: body).rendered,
+                let body = "<p class=\"error\" role=\"alert\">\(html(error.description))</p><p><a href=\"\(html(reports.href(request.uri.path)))\">\(html(reports.t("Start again")))</a></p>"
+                return .html(reports.page(title: reports.t("Cannot show this"), path: request.uri.path, body: body).rendered,
                              status: error.status)
             }
         }

@@ -70,7 +70,7 @@ enum PredictionsPage {
             body += quality(report, request: request)
             body += try predictions(r, report)
         }
-        return Page(title: "Predictions", shopName: r.settings.name, path: "/predictions", body: body).rendered
+        return r.page(title: r.t("Predictions"), path: "/predictions", body: body).rendered
     }
 
     /// The GET form: fit options, as-of date and prediction options (works without JavaScript).

@@ -9,7 +9,7 @@ enum RetentionPage {
         let clv = try r.clv()
         let cohorts = try r.cohorts()
         let c = m.retention
-        var body = PeriodPicker.form(action: "/retention", query: r.query, comparison: false)
+        var body = PeriodPicker.form(action: "/retention", query: r.query, comparison: false, language: r.language)
         body += "<p class=\"period\">\(html(m.period.start.description)) to \(html(m.period.lastDay.description)) (as of \(html(m.asOf.description))) · "
         body += "previous period \(html(m.previousPeriod.start.description)) to \(html(m.previousPeriod.lastDay.description))</p>"
 
@@ -55,7 +55,7 @@ enum RetentionPage {
         body += calculator(r, clv)
         body += triangle(cohorts)
         body += ltvCurves(cohorts)
-        return Page(title: "Retention & CLV", shopName: r.settings.name, path: "/retention", body: body).rendered
+        return r.page(title: r.t("Retention & CLV"), path: "/retention", body: body).rendered
     }
 
     /// The formula CLV calculator: a GET form with the inputs (empty = from the data, shown as placeholder)

@@ -105,7 +105,8 @@ enum PredictionFixture {
         let (status, type, page) = try await ServerFixture.get(client, "/predictions?calibrationEnd=2024-12-31&top=10")
         #expect(status == .ok)
         #expect(type.hasPrefix("text/html"))
-        #expect(page.contains(#"<a href="/predictions" aria-current="page">Predictions</a>"#))
+        // The demo shop's locale is da_DK, so the navigation is Danish (docs/dashboard.md, "Languages").
+        #expect(page.contains(#"<a href="/predictions" aria-current="page">Forudsigelser</a>"#))
         #expect(!page.contains("<script"))
         let fit = try PredictionFixture.expectedFit(state, calibrationEnd: ShopDate(iso: "2024-12-31")!)
         // The parameters as the page writes them, and the customers fitted on.
