@@ -124,6 +124,9 @@ struct PostgresBulkWriter {
     private func merge() async throws -> ReplaceSummary {
         try await execute("ANALYZE clientele_stage_orders")
         try await execute("ANALYZE clientele_stage_lines")
+        // The order rows first; then an order whose row is identical is marked changed when any line differs:
+        // the staged and the stored lines of those orders, joined on (order id, line number), with a row missing
+        // on either side or any field different (by bytes).
         try await execute("""
             CREATE TEMP TABLE clientele_stage_state ON COMMIT DROP AS
             SELECT s.seq, s.id,
@@ -132,23 +135,27 @@ struct PostgresBulkWriter {
                               o.shop_total, o.shop_refunded, o.rate, o.country)
                              IS NOT DISTINCT FROM
                              (s.placed_at, s.customer_id, s.email, s.status, s.currency, s.total, s.refunded,
-                              s.shop_total, s.shop_refunded, s.rate, s.country)
-                         AND ol.lines IS NOT DISTINCT FROM nl.lines THEN 1
+                              s.shop_total, s.shop_refunded, s.rate, s.country) THEN 1
                         ELSE 2 END AS state
             FROM clientele_stage_orders s
             LEFT JOIN orders o ON o.shop_id = \(shopId) AND o.id = s.id
-            LEFT JOIN (
-                SELECT seq, array_agg(ROW(product_id, product_name, quantity, unit_price, returned_quantity)::text
-                                      ORDER BY line_no) AS lines
-                FROM clientele_stage_lines GROUP BY seq
-            ) nl ON nl.seq = s.seq
-            LEFT JOIN (
-                SELECT l.order_id, array_agg(ROW(l.product_id, l.product_name, l.quantity, l.unit_price,
-                                                 l.returned_quantity)::text ORDER BY l.line_no) AS lines
-                FROM order_lines l JOIN clientele_stage_orders s2 ON s2.id = l.order_id
-                WHERE l.shop_id = \(shopId)
-                GROUP BY l.order_id
-            ) ol ON ol.order_id = s.id
+            """)
+        try await execute("""
+            UPDATE clientele_stage_state SET state = 2
+            WHERE state = 1 AND id IN (
+                SELECT coalesce(n.order_id, l.order_id)
+                FROM (
+                    SELECT sl.* FROM clientele_stage_lines sl
+                    JOIN clientele_stage_state st ON st.seq = sl.seq AND st.state = 1
+                ) n
+                FULL JOIN (
+                    SELECT ol.* FROM order_lines ol
+                    JOIN clientele_stage_state st ON st.state = 1 AND ol.shop_id = \(shopId) AND ol.order_id = st.id
+                ) l ON l.order_id = n.order_id AND l.line_no = n.line_no
+                WHERE n.order_id IS NULL OR l.order_id IS NULL
+                   OR (n.product_id, n.product_name, n.quantity, n.unit_price, n.returned_quantity)
+                      IS DISTINCT FROM (l.product_id, l.product_name, l.quantity, l.unit_price, l.returned_quantity)
+            )
             """)
         var summary = ReplaceSummary()
         for row in try await PostgresSQL.rows("SELECT state, count(*) FROM clientele_stage_state GROUP BY state",
