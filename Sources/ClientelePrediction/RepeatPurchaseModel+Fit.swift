@@ -73,6 +73,14 @@ struct RepeatData: Sendable {
     var age: [Double] = []
     /// Customers with each distinct triple.
     var weight: [Double] = []
+    /// Recency of each distinct triple in whole days (the index into the per-evaluation tables).
+    var recencyDay: [Int32] = []
+    /// T of each distinct triple in whole days.
+    var ageDay: [Int32] = []
+    /// The largest T in days (the tables' last index).
+    var maxDay = 0
+    /// Days per time unit.
+    var unitDays = 1.0
     var customers = 0
     var repeatCustomers = 0
     var totalWeight: Double { Double(customers) }
@@ -101,6 +109,7 @@ struct RepeatData: Sendable {
         meanAge = sumT / Double(customers) / s.unit.days
         keys.sort()
         let unitDays = s.unit.days
+        self.unitDays = unitDays
         var i = 0
         while i < keys.count {
             let k = keys[i]
@@ -115,6 +124,9 @@ struct RepeatData: Sendable {
             xWeight[xWeight.count - 1] += Double(j - i)
             recency.append(Double((k >> 22) & 0x3F_FFFF) / unitDays)
             age.append(Double(k & 0x3F_FFFF) / unitDays)
+            recencyDay.append(Int32((k >> 22) & 0x3F_FFFF))
+            ageDay.append(Int32(k & 0x3F_FFFF))
+            maxDay = max(maxDay, Int(k & 0x3F_FFFF))
             weight.append(Double(j - i))
             i = j
         }
@@ -133,8 +145,20 @@ struct RepeatData: Sendable {
         let lgR = ClientelePrediction.logGamma(r), lgB = ClientelePrediction.logGamma(b), lgAB = ClientelePrediction.logGamma(a + b)
         let psiR = ClientelePrediction.digamma(r), psiB = ClientelePrediction.digamma(b), psiAB = ClientelePrediction.digamma(a + b)
         var ll = 0.0, gr = 0.0, gAlpha = 0.0, ga = 0.0, gb = 0.0
-        recency.withUnsafeBufferPointer { recency in
-        age.withUnsafeBufferPointer { age in
+        // Recency and T are whole days (at most a few thousand distinct values), so ln(α + t) and 1/(α + t) are
+        // tabulated once per evaluation instead of computed per distinct triple (the same expressions, so the
+        // same values bit for bit).
+        var lnTable = [Double](repeating: 0, count: maxDay + 1)
+        var invTable = [Double](repeating: 0, count: maxDay + 1)
+        for d in 0...maxDay {
+            let e = alpha + Double(d) / unitDays
+            lnTable[d] = Double.log(e)
+            invTable[d] = 1 / e
+        }
+        lnTable.withUnsafeBufferPointer { lnE in
+        invTable.withUnsafeBufferPointer { invE in
+        recencyDay.withUnsafeBufferPointer { recency in
+        ageDay.withUnsafeBufferPointer { age in
         weight.withUnsafeBufferPointer { weight in
             for g in xs.indices {
                 let x = xs[g], w = xWeight[g]
@@ -155,25 +179,25 @@ struct RepeatData: Sendable {
                     var sLL = 0.0, sR = 0.0, sAlpha = 0.0, sW2 = 0.0
                     for i in lo..<hi {
                         let wi = weight[i]
-                        let e1 = alpha + age[i], e2 = alpha + recency[i]
-                        let l1 = Double.log(e1), l2 = Double.log(e2)
+                        let t1 = Int(age[i]), t2 = Int(recency[i])
+                        let l1 = lnE[t1], l2 = lnE[t2]
                         let b1 = -s * l1, b2 = c2 - s * l2
                         // log(e^b1 + e^b2) and the shares w1, w2 of the two terms.
                         let d = b2 - b1
                         let w2: Double, lse: Double
                         if d > 0 {
                             let q = Double.exp(-d)
-                            lse = b2 + Double.log(onePlus: q)
+                            lse = b2 + Double.log(1 + q)   // q ≤ 1: ln(1 + q) is exact to 1e-16 absolute
                             w2 = 1 / (1 + q)
                         } else {
                             let q = Double.exp(d)
-                            lse = b1 + Double.log(onePlus: q)
+                            lse = b1 + Double.log(1 + q)
                             w2 = q / (1 + q)
                         }
                         let w1 = 1 - w2
                         sLL += wi * lse
                         sR += wi * (w1 * l1 + w2 * l2)
-                        sAlpha += wi * (w1 / e1 + w2 / e2)
+                        sAlpha += wi * (w1 * invE[t1] + w2 * invE[t2])
                         sW2 += wi * w2
                     }
                     ll += sLL
@@ -185,16 +209,16 @@ struct RepeatData: Sendable {
                     var sL = 0.0, sInv = 0.0
                     for i in lo..<hi {
                         let wi = weight[i]
-                        let e1 = alpha + age[i]
-                        sL += wi * Double.log(e1)
-                        sInv += wi / e1
+                        let t1 = Int(age[i])
+                        sL += wi * lnE[t1]
+                        sInv += wi * invE[t1]
                     }
                     ll -= s * sL
                     gr -= sL
                     gAlpha -= s * sInv
                 }
             }
-        }}}
+        }}}}}
         let n = totalWeight
         // Chain rule to the log-parameters, sign flip, mean.
         gradient[0] = -gr * r / n

@@ -145,18 +145,11 @@ public struct CustomerProfiles: Sendable {
 
     /// The median of `values` (the mean of the middle two for an even count), reordering them; `nil` when empty.
     static func median(_ values: inout [Int64]) -> Double? {
-        let n = values.count
-        if n == 0 { return nil }
-        if n == 1 { return Double(values[0]) }
-        if n == 2 { return (Double(values[0]) + Double(values[1])) / 2 }
-        values.sort()
-        if n % 2 == 1 { return Double(values[n / 2]) }
-        return (Double(values[n / 2 - 1]) + Double(values[n / 2])) / 2
+        OrderStatistics.median(&values)
     }
 
     /// The `k`-th largest of `values` (1-based), reordering them.
     static func kthLargest(_ values: inout [Int64], _ k: Int) -> Int64 {
-        values.sort(by: >)
-        return values[k - 1]
+        OrderStatistics.kthLargest(&values, k)
     }
 }

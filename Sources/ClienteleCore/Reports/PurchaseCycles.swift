@@ -106,8 +106,9 @@ public struct PurchaseCycles: Sendable, Equatable {
             let lo = Int(gapCount[p]), hi = Int(gapCount[p + 1])
             if hi > lo { withGaps += 1 }
             if hi - lo < minimum { continue }
-            var slice = grouped[lo..<hi]
-            let medianDays = median(&slice)! / 86_400
+            let medianDays = grouped.withUnsafeMutableBufferPointer {
+                OrderStatistics.median(UnsafeMutableBufferPointer(rebasing: $0[lo..<hi]))!
+            } / 86_400
             found.append(Product(rank: 0, productId: s.productIds[p], name: s.productNames[p], productIndex: p,
                                  gaps: hi - lo, customers: Int(customerCount[p]), medianDays: medianDays,
                                  reminderAfterDays: reminderAfterDays(medianDays: medianDays)))

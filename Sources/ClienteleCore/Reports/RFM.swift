@@ -106,27 +106,8 @@ public struct RFM: Sendable, Equatable {
     /// ranking into five groups whose sizes differ by at most one; a tied block stays whole, in the group
     /// where it starts. The lowest value always scores 1.
     public static func quintileScores(_ values: some Collection<Int64>) -> ContiguousArray<UInt8> {
-        let n = values.count
-        var scores = ContiguousArray<UInt8>(repeating: 0, count: n)
-        guard n > 0 else { return scores }
-        var sorted = ContiguousArray(values)
-        sorted.sort()
-        sorted.withUnsafeBufferPointer { sb in
-            scores.withUnsafeMutableBufferPointer { out in
-                var j = 0
-                for v in values {
-                    // a = number of values strictly below v (lower bound by binary search).
-                    var lo = 0, hi = n
-                    while lo < hi {
-                        let mid = (lo + hi) >> 1
-                        if sb[mid] < v { lo = mid + 1 } else { hi = mid }
-                    }
-                    out[j] = UInt8(1 + (5 * lo) / n)
-                    j += 1
-                }
-            }
-        }
-        return scores
+        // Four order statistics found by selection decide every score (no sort): see OrderStatistics.
+        OrderStatistics.quintileScores(ContiguousArray(values))
     }
 
     /// Computes every customer's RFM scores as of `asOf`; a pure function of its arguments.
