@@ -176,7 +176,7 @@ def chart(sizes, data, path):
     for e in range(ylo, yhi + 1):
         y = py(10 ** e)
         o.append(f'<line x1="{L}" y1="{y:.1f}" x2="{W - R}" y2="{y:.1f}" stroke="#ddd"/>')
-        label = fmt_s(10 ** e).replace(".00", "")
+        label = f"{10 ** e:g} s" if e >= 0 else f"{10 ** (e + 3):g} ms"
         o.append(f'<text x="{L - 6}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
     for n in xs:
         x = px(n)
