@@ -21,8 +21,9 @@ public struct CSVRecord: Hashable, Sendable {
     /// Every record of the CSV text `bytes` (named `file` in problems), read exactly as the importer reads an
     /// order file: a UTF-8 byte order mark at the start is skipped, the separator (`,`, `;` or tab) is the one
     /// found most often outside quotes on the first line, RFC 4180 quoting, CRLF, LF or CR line ends. An
-    /// unterminated quote runs to the end of the input, so its record is the last. A record over the length
-    /// limit keeps no fields (it is refused anyway), so memory stays bounded on hostile input.
+    /// unterminated quote runs to the end of the input, so its record is the last. A record that runs on past
+    /// `maxBytes` without ending is the last too: it keeps no fields and nothing after it is read, so hostile
+    /// input costs at most `maxBytes` of scanning per record and no memory.
     public static func read(_ bytes: [UInt8], file: String = "input.csv") -> [CSVRecord] {
         var buffer = bytes
         return buffer.withUnsafeMutableBufferPointer { buf -> [CSVRecord] in

@@ -8,8 +8,10 @@ enum CSVProblem: Equatable {
     case byteOrderMark(line: Int)
     /// A byte that does not start valid UTF-8, on this line.
     case invalidUTF8(line: Int, byte: UInt8)
-    /// The record is longer than the limit.
+    /// The record is longer than the limit (when it runs on past it, the rest of the input is not read).
     case tooLong(line: Int)
+    /// A quoted field starting on this line runs on past the record length limit (the rest is not read).
+    case quoteTooLong(line: Int)
 
     func error(file: String) -> ImportError {
         switch self {
@@ -29,6 +31,9 @@ enum CSVProblem: Equatable {
         case .tooLong(let line):
             return ImportError(.lineTooLong, file: file, line: line,
                                message: "the record is longer than \(CSVScanner.maxRecordBytes) bytes")
+        case .quoteTooLong(let line):
+            return ImportError(.lineTooLong, file: file, line: line,
+                               message: "the quoted field that starts on this line runs on for more than \(CSVScanner.maxRecordBytes) bytes; is its closing quote missing?")
         }
     }
 }
@@ -57,8 +62,6 @@ struct CSVScanner {
     private(set) var ends: [Int] = []
     /// The first problem in the current record, if any.
     private(set) var problem: CSVProblem?
-    /// The current record is over the length limit: its fields are not kept.
-    private var skipping = false
 
     init(base: UnsafeMutablePointer<UInt8>, count: Int, start: Int, separator: UInt8) {
         self.base = base
@@ -149,34 +152,20 @@ struct CSVScanner {
         line += 1
     }
 
-    /// Notes that the current record is over the length limit: its fields are dropped and no more are kept
-    /// (nor quotes un-doubled), so an endless record costs no memory; the record is refused.
-    @inline(__always)
-    private mutating func overLimit() {
-        if problem == nil { problem = .tooLong(line: recordLine) }
-        skipping = true
-        starts.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-    }
-
-    /// Adds a field unless the record is over the limit.
-    @inline(__always)
-    private mutating func addField(_ start: Int, _ end: Int, recordStart: Int) {
-        if skipping { return }
-        if end - recordStart > CSVScanner.maxRecordBytes { overLimit(); return }
-        starts.append(start)
-        ends.append(end)
-    }
-
     /// Reads the next record; `false` at the end of the input.
+    ///
+    /// A record may run for at most `maxRecordBytes + 1` bytes before its end is found: one that runs on is
+    /// refused (`tooLong`, or `quoteTooLong` inside a quoted field), its fields are dropped, and the rest of the
+    /// input is not read; so an endless line, a stray quote or gigabytes without a line break cost at most
+    /// a mebibyte of scanning and no memory.
     mutating func nextRecord() -> Bool {
         problem = nil
-        skipping = false
         starts.removeAll(keepingCapacity: true)
         ends.removeAll(keepingCapacity: true)
         if pos >= end { return false }
         recordLine = line
         let recordStart = pos
+        let limit = recordStart + min(end - recordStart, CSVScanner.maxRecordBytes + 1)
         let sep = separator
         while true {
             if pos < end && base[pos] == 0x22 {
@@ -186,11 +175,11 @@ struct CSVScanner {
                 let contentStart = pos
                 var w = pos
                 var closed = false
-                while pos < end {
+                while pos < limit {
                     let c = base[pos]
                     if c == 0x22 {
                         if pos + 1 < end && base[pos + 1] == 0x22 {
-                            if !skipping { base[w] = 0x22 }
+                            base[w] = 0x22
                             w += 1
                             pos += 2
                             continue
@@ -203,53 +192,72 @@ struct CSVScanner {
                     if c == 0x0A { line += 1 }
                     else if c == 0x0D { if !(pos + 1 < end && base[pos + 1] == 0x0A) { line += 1 } }
                     else if c >= 0x80 { n = checkNonASCII() }
-                    if w != pos && !skipping {
-                        if pos - recordStart > CSVScanner.maxRecordBytes { overLimit() }
-                        else { for k in 0..<n { base[w + k] = base[pos + k] } }
-                    }
+                    if w != pos { for k in 0..<n { base[w + k] = base[pos + k] } }
                     w += n
                     pos += n
                 }
-                addField(contentStart, w, recordStart: recordStart)
                 if !closed {
+                    if pos < end { return abandon(.quoteTooLong(line: fieldLine)) }
+                    starts.append(contentStart)
+                    ends.append(w)
                     problem = .unterminatedQuote(line: fieldLine)
                     return true
                 }
+                starts.append(contentStart)
+                ends.append(w)
                 if pos >= end { break }
+                if pos >= limit { return abandon(.tooLong(line: recordLine)) }
                 let c = base[pos]
                 if c == sep { pos += 1; continue }
                 if c == 0x0A || c == 0x0D { consumeNewline(); break }
                 if problem == nil { problem = .textAfterQuote(line: line) }
                 // Skip the rest of the field.
-                while pos < end {
+                while pos < limit {
                     let d = base[pos]
                     if d == sep || d == 0x0A || d == 0x0D { break }
                     pos += 1
                 }
                 if pos >= end { break }
+                if pos >= limit { return abandon(.tooLong(line: recordLine)) }
                 if base[pos] == sep { pos += 1; continue }
                 consumeNewline()
                 break
             } else {
                 let s = pos
                 var c: UInt8 = 0
-                while pos < end {
+                while pos < limit {
                     c = base[pos]
                     if c == sep || c == 0x0A || c == 0x0D { break }
                     if c >= 0x80 { pos += checkNonASCII() } else { pos += 1 }
                 }
-                addField(s, pos, recordStart: recordStart)
-                if pos >= end { break }
+                if pos >= end {
+                    starts.append(s)
+                    ends.append(pos)
+                    break
+                }
+                if pos >= limit { return abandon(.tooLong(line: recordLine)) }
+                starts.append(s)
+                ends.append(pos)
                 if c == sep {
                     pos += 1
-                    if pos >= end { addField(pos, pos, recordStart: recordStart); break }
+                    if pos >= end { starts.append(pos); ends.append(pos); break }
                     continue
                 }
                 consumeNewline()
                 break
             }
         }
-        if pos - recordStart > CSVScanner.maxRecordBytes && !skipping { overLimit() }
+        if pos - recordStart > CSVScanner.maxRecordBytes && problem == nil { problem = .tooLong(line: recordLine) }
+        return true
+    }
+
+    /// Refuses the current record as over the length limit (`problem`, whatever was found before), drops its
+    /// fields and skips the rest of the input.
+    private mutating func abandon(_ problem: CSVProblem) -> Bool {
+        self.problem = problem
+        starts.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        pos = end
         return true
     }
 }

@@ -34,22 +34,41 @@ private func csv(_ rows: [String]) -> String { ([canonicalHeader] + rows).joined
 /// store is left as it was. The multi-gigabyte cases are in `scripts/hostile` (docs/reliability.md).
 @Suite("Hostile input")
 struct HostileInputTests {
-    @Test("A line of 10 MB is refused with the file and line; the lines around it are read")
+    @Test("A line of 10 MB is refused with the file and line after 1 MiB of it; nothing after it is read")
     func tenMegabyteLine() async throws {
         let long = row(["order_id": "1002", "product_name": String(repeating: "x", count: 10_000_000)])
-        let bytes = file([row(), long, row(["order_id": "1003"])])
+        // Line 4 would be an error of its own (a zero quantity) if it were read.
+        let bytes = file([row(), long, row(["order_id": "1003", "quantity": "0"])])
         #expect(try await rejectedImport(bytes) == "orders.csv:3: the record is longer than 1048576 bytes")
     }
 
-    @Test("An over-long record keeps no fields (bounded memory), and the next record is read normally")
-    func overLongRecordKeepsNothing() {
-        // 300,000 fields of 4 bytes: 1.2 MB, over the 1 MiB limit.
+    @Test("A record that runs past the limit keeps no fields and ends the reading; one that ends just past it does not")
+    func overLongRecords() {
+        // 300,000 fields of 4 bytes: 1.2 MB without a line end within the first 1,048,577 bytes.
         let wide = Array(repeating: "abc", count: 300_000).joined(separator: ",")
         let records = CSVRecord.read(Array(("a,b\n" + wide + "\n1,2\n").utf8), file: "x.csv")
-        #expect(records.count == 3)
+        #expect(records.count == 2)
         #expect(records[1].fields.isEmpty)
         #expect(records[1].problem?.description == "x.csv:2: the record is longer than 1048576 bytes")
-        #expect(records[2] == CSVRecord(line: 3, fields: ["1", "2"]))
+        // Exactly 1,048,576 bytes and a line end: the end is found, the record (1,048,577 bytes with its line
+        // end) is too long, and the next record is read.
+        let exact = String(repeating: "x", count: CSVRecord.maxBytes)
+        let next = CSVRecord.read(Array(("a\n" + exact + "\n1\n").utf8), file: "x.csv")
+        #expect(next.map(\.line) == [1, 2, 3])
+        #expect(next[1].problem?.description == "x.csv:2: the record is longer than 1048576 bytes")
+        #expect(next[2] == CSVRecord(line: 3, fields: ["1"]))
+        // One byte less is accepted.
+        let fits = CSVRecord.read(Array(("a\n" + exact.dropLast() + "\n").utf8), file: "x.csv")
+        #expect(fits[1].problem == nil && fits[1].fields[0].utf8.count == CSVRecord.maxBytes - 1)
+    }
+
+    @Test("A stray quote in a big file is named by its line once the field runs past 1 MiB")
+    func strayQuote() async throws {
+        // Line 3 opens a quote that is never closed; 20,000 valid lines (1.7 MB) follow.
+        let rest = (0..<20_000).map { row(["order_id": String(5000 + $0)]) }
+        let bytes = file([row(), row(["order_id": "1002", "product_name": "\"Mug"])] + rest)
+        #expect(try await rejectedImport(bytes)
+                == "orders.csv:3: the quoted field that starts on this line runs on for more than 1048576 bytes; is its closing quote missing?")
     }
 
     @Test("3 MB of garbage without a line break is one over-long header: refused at line 1")

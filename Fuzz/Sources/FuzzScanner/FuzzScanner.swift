@@ -58,9 +58,13 @@ struct ReferenceReader {
 
     func at(_ k: Int) -> UInt8? { k < bytes.count ? bytes[k] : nil }
 
+    /// The length of the line end that ended the last record (0: it ended with the input).
+    var terminator = 0
+
     /// Steps over one line end (CRLF counts once).
     mutating func newline() {
-        if bytes[i] == 0x0D && at(i + 1) == 0x0A { i += 2 } else { i += 1 }
+        terminator = bytes[i] == 0x0D && at(i + 1) == 0x0A ? 2 : 1
+        i += terminator
         line += 1
     }
 
@@ -68,6 +72,7 @@ struct ReferenceReader {
         var out: [Record] = []
         while i < bytes.count {
             let start = i
+            terminator = 0
             var record = Record(line: line, fields: [], clean: true)
             var ended = false
             fieldLoop: while true {
@@ -116,6 +121,13 @@ struct ReferenceReader {
                     record.clean = false
                     break
                 }
+            }
+            // Where the record's content ends (before its line end, or at the end of the input): one that runs
+            // on for more than the limit without ending is refused, and nothing after it is read.
+            let contentEnd = i - terminator
+            if contentEnd - start > CSVRecord.maxBytes + (terminator == 0 ? 1 : 0) {
+                out.append(Record(line: record.line, fields: [], clean: false))
+                break
             }
             if i - start > CSVRecord.maxBytes { record.clean = false }
             out.append(record)
