@@ -116,7 +116,7 @@ public final class PostgresOrderStore: OrderStore, CustomStringConvertible {
 
     /// Replaces the shop's settings (the revision changes only when they differ from the stored ones).
     public func saveSettings(_ settings: ShopSettings) async throws {
-        let thresholds = try Self.encodeThresholds(settings.thresholds)
+        let thresholds = try settings.thresholds.storedJSON()
         let shopId = try await shopId()
         try await run {
             try await self.pool.withConnection { connection in
@@ -141,25 +141,9 @@ public final class PostgresOrderStore: OrderStore, CustomStringConvertible {
         guard let row = rows.first?.cells, row.count == 5 else {
             throw StoreError(.corruptData, "the database has no shop settings")
         }
-        let thresholds: ShopSettings.Thresholds
-        do {
-            thresholds = try JSONDecoder().decode(ShopSettings.Thresholds.self, from: Data((row[4].string ?? "").utf8))
-        } catch {
-            throw StoreError(.corruptData, "the stored shop thresholds cannot be read", underlying: "\(error)")
-        }
+        let thresholds = try ShopSettings.Thresholds(storedJSON: row[4].string ?? "")
         return ShopSettings(name: row[0].string ?? "", timeZone: row[1].string ?? "UTC", currency: row[2].string,
                             locale: row[3].string ?? "", thresholds: thresholds)
-    }
-
-    /// The thresholds as JSON with sorted keys (the same text SQLite stores).
-    static func encodeThresholds(_ thresholds: ShopSettings.Thresholds) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do {
-            return String(decoding: try encoder.encode(thresholds), as: UTF8.self)
-        } catch {
-            throw StoreError(.invalidOrder, "the shop thresholds must be finite numbers", underlying: "\(error)")
-        }
     }
 
     // MARK: Reads

@@ -191,7 +191,7 @@ enum PostgresSchema {
             return id
         }
         let defaults = ShopSettings()
-        let thresholds = try PostgresOrderStore.encodeThresholds(defaults.thresholds)
+        let thresholds = try defaults.thresholds.storedJSON()
         let instance = randomInstance()
         return try await PostgresSQL.transaction(connection, logger: logger) { connection in
             try await PostgresSQL.execute("""

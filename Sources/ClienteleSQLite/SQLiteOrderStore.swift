@@ -59,7 +59,7 @@ public final class SQLiteOrderStore: OrderStore {
         }
         try migrator.migrate(pool)
         let defaults = ShopSettings()
-        let thresholds = try SQLiteOrderStore.encodeThresholds(defaults.thresholds)
+        let thresholds = try defaults.thresholds.storedJSON()
         let shopId = self.shopId
         try pool.write { db in
             try db.execute(sql: """
@@ -78,7 +78,7 @@ public final class SQLiteOrderStore: OrderStore {
 
     /// Replaces the shop's settings.
     public func saveSettings(_ settings: ShopSettings) async throws {
-        let thresholds = try SQLiteOrderStore.encodeThresholds(settings.thresholds)
+        let thresholds = try settings.thresholds.storedJSON()
         try await run { [shopId] in
             try await self.pool.write { db in
                 try db.execute(sql: """
@@ -97,24 +97,9 @@ public final class SQLiteOrderStore: OrderStore {
             throw StoreError(.corruptData, "the database has no shop settings")
         }
         let thresholdsJSON: String = row["thresholds"]
-        let thresholds: ShopSettings.Thresholds
-        do {
-            thresholds = try JSONDecoder().decode(ShopSettings.Thresholds.self, from: Data(thresholdsJSON.utf8))
-        } catch {
-            throw StoreError(.corruptData, "the stored shop thresholds cannot be read", underlying: "\(error)")
-        }
+        let thresholds = try ShopSettings.Thresholds(storedJSON: thresholdsJSON)
         return ShopSettings(name: row["name"], timeZone: row["time_zone"], currency: row["currency"],
                             locale: row["locale"], thresholds: thresholds)
-    }
-
-    static func encodeThresholds(_ thresholds: ShopSettings.Thresholds) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        do {
-            return String(decoding: try encoder.encode(thresholds), as: UTF8.self)
-        } catch {
-            throw StoreError(.invalidOrder, "the shop thresholds must be finite numbers", underlying: "\(error)")
-        }
     }
 
     // MARK: Orders

@@ -98,27 +98,11 @@ extension ShopReports {
     /// Every customer's predicted values as of `asOf` with `report`'s fit, as `clientele audience` computes
     /// them (AudienceSupport.predictedValues): CLV rounded to the minor unit.
     func predictedValues(_ report: FitReport, asOf: ShopDate) throws -> PredictedValues {
-        let options = PredictionOptions()
-        let summaries: PurchaseSummaries
         do {
-            summaries = try PurchaseSummaries.compute(snapshot: snapshot, calibrationEnd: asOf, unit: report.fit.unit,
-                                                      minorUnitsPerMajor: state.currency.minorUnitsPerMajor)
+            return try PredictedValues.compute(snapshot: snapshot, asOf: asOf, fit: report.fit, spend: report.spend, currency: state.currency)
         } catch {
             throw APIError.unprocessable("\(error.description) (predicted values as of \(asOf))")
         }
-        let predictions = CustomerPredictions.compute(summaries: summaries, fit: report.fit, spend: report.spend, options: options)
-        var out = PredictedValues(asOf: asOf, customerCount: snapshot.customerCount, purchaseWindowDays: Int(options.purchaseWindowDays))
-        let perMajor = Double(state.currency.minorUnitsPerMajor)
-        for (c, p) in predictions.customers.enumerated() {
-            guard let p else { continue }
-            let clv = p.clv.flatMap { v -> Int64? in
-                let minor = (v * perMajor).rounded(.toNearestOrAwayFromZero)
-                return minor.isFinite && abs(minor) < 9e18 ? Int64(minor) : nil
-            }
-            out.set(customer: c, probabilityAlive: p.probabilityAlive, expectedPurchases: p.expectedPurchases,
-                    clvMinorUnits: clv, nextOrder: p.nextOrderDate)
-        }
-        return out
     }
 
     /// Customer `c`'s prediction as of `asOf` with `report`'s fit and `clientele predict`'s default options; nil

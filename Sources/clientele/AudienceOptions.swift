@@ -117,27 +117,10 @@ extension AudienceSupport {
     /// Every customer's predicted values as of `asOf` from a saved fit, with `clientele predict`'s defaults:
     /// expected purchases in the next 90 days, CLV over 12 months at 1 % a month, no margin.
     static func predictedValues(shop: LoadedShop, fit saved: SavedFit, asOf: ShopDate) throws -> PredictedValues {
-        let options = PredictionOptions()
-        let summaries: PurchaseSummaries
         do {
-            summaries = try PurchaseSummaries.compute(snapshot: shop.snapshot, calibrationEnd: asOf, unit: saved.fit.unit,
-                                                      minorUnitsPerMajor: shop.currency.minorUnitsPerMajor)
+            return try PredictedValues.compute(snapshot: shop.snapshot, asOf: asOf, fit: saved.fit, spend: saved.spend, currency: shop.currency)
         } catch {
             throw CLIError("\(error) (predicted values as of \(asOf))")
         }
-        let predictions = CustomerPredictions.compute(summaries: summaries, fit: saved.fit, spend: saved.spend, options: options)
-        var out = PredictedValues(asOf: asOf, customerCount: shop.snapshot.customerCount,
-                                  purchaseWindowDays: Int(options.purchaseWindowDays))
-        let perMajor = Double(shop.currency.minorUnitsPerMajor)
-        for (c, p) in predictions.customers.enumerated() {
-            guard let p else { continue }
-            let clv = p.clv.flatMap { v -> Int64? in
-                let minor = (v * perMajor).rounded(.toNearestOrAwayFromZero)
-                return minor.isFinite && abs(minor) < 9e18 ? Int64(minor) : nil
-            }
-            out.set(customer: c, probabilityAlive: p.probabilityAlive, expectedPurchases: p.expectedPurchases,
-                    clvMinorUnits: clv, nextOrder: p.nextOrderDate)
-        }
-        return out
     }
 }
