@@ -12,11 +12,10 @@ struct SummaryRoutes: Sendable {
     /// Adds `/api/v1/summary`, `/api/v1/summary.xlsx` and `/summary` (the HTML page).
     func add<Context: RequestContext>(to router: Router<Context>) {
         router.get("/api/v1/summary") { request, _ -> Response in
-            let s = try await summary(request)
-            return .json(s.json())
+            .json(try await summary(request).summary.json())
         }
         router.get("/api/v1/summary.xlsx") { request, _ -> Response in
-            let s = try await summary(request)
+            let s = try await summary(request).summary
             let bytes = try s.workbook().xlsx()
             return Response(status: .ok,
                             headers: [.contentType: ClienteleSheets.mediaType, .cacheControl: "no-store",
@@ -24,14 +23,13 @@ struct SummaryRoutes: Sendable {
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         }
         router.get("/summary") { request, _ -> Response in
-            let state = try await service.current()
-            let s = try await summary(request)
+            let (state, s) = try await summary(request)
             return .html(s.emailHTML(shopName: state.settings.name))
         }
     }
 
-    /// The summary of the week named by `week` (`2026-W47`), else the last full week.
-    func summary(_ request: Request) async throws -> WeeklySummary {
+    /// The shop and its summary of the week named by `week` (`2026-W47`), else the last full week.
+    func summary(_ request: Request) async throws -> (state: ShopState, summary: WeeklySummary) {
         let state = try await service.current()
         let query = request.query
         let week: WeeklySummary.Week
@@ -43,9 +41,9 @@ struct SummaryRoutes: Sendable {
         } else {
             week = .lastComplete(before: service.today(state.calendar))
         }
-        return try await RequestDeadline.run(seconds: service.requestSeconds) {
+        return (state, try await RequestDeadline.run(seconds: service.requestSeconds) {
             WeeklySummary.compute(snapshot: state.snapshot, week: week, thresholds: state.settings.thresholds,
                                   currency: state.currency, timeZone: state.settings.timeZone)
-        }
+        })
     }
 }
