@@ -29,6 +29,7 @@ public enum ClienteleServer {
     /// The router of the dashboard and the API for `service`.
     public static func router(service: ShopService) -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
+        router.add(middleware: ResponseCacheMiddleware(service: service))
         SummaryRoutes(service: service).add(to: router)
         APIRoutes(service: service).add(to: router)
         PageRoutes(service: service).add(to: router)

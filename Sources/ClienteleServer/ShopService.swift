@@ -36,6 +36,8 @@ public actor ShopService {
     public nonisolated let requestSeconds: Double
     /// The predictive model fitted by the server, kept per store revision (`FitCache`).
     public nonisolated let fits = FitCache()
+    /// The answers of GET requests per revision, date and query (`ResponseCache`).
+    public nonisolated let responses = ResponseCache()
 
     private var state: ShopState?
     private var checkedAt: Int64 = .min
