@@ -20,6 +20,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let corruptData = Code("corruptData")
         /// An audience breaks a store rule (empty name or filter).
         public static let invalidAudience = Code("invalidAudience")
+        /// A token, user or session breaks a store rule (an empty or too long name, a token id taken).
+        public static let invalidCredential = Code("invalidCredential")
         /// Any other storage failure (disk full, I/O error, database busy …).
         public static let storageFailure = Code("storageFailure")
 

@@ -75,13 +75,13 @@ struct StoreOptions: ParsableArguments {
     static func modelPath(for path: String) -> String { filesBase(for: path) + ".model.json" }
 
     /// The shop at `path` ready to serve: the store, its snapshot cache, the built-in audiences seeded.
-    static func openServerShop(path: String) async throws -> ShopService {
+    static func openServerShop(path: String, requireSignIn: Bool = false) async throws -> ShopService {
         if isPostgres(path) {
             let store = try PostgresOrderStore(url: path)
             try await store.prepare()
-            return try await ClienteleServer.openShop(store: store, cachePath: snapshotPath(for: path))
+            return try await ClienteleServer.openShop(store: store, cachePath: snapshotPath(for: path), requireSignIn: requireSignIn)
         }
-        return try await ClienteleServer.openShop(path: path)
+        return try await ClienteleServer.openShop(path: path, requireSignIn: requireSignIn)
     }
 
     /// FNV-1a of `text`'s bytes as 16 hex digits: the same on every run (Swift's `Hasher` is seeded per process).
