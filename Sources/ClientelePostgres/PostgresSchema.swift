@@ -117,6 +117,26 @@ enum PostgresSchema {
             )
             """,
         ]),
+        Migration(name: "v4-privacy", statements: [
+            """
+            -- The shop's retention limit in years (docs/privacy.md); NULL: none.
+            ALTER TABLE shops ADD COLUMN retention_years integer
+                CHECK (retention_years IS NULL OR retention_years BETWEEN 1 AND 100)
+            """,
+            """
+            -- When customers were forgotten, why, and how many: counts only, never an e-mail or a name.
+            -- happened_at in seconds since the Unix epoch, given by the caller; id keeps the order of entries.
+            CREATE TABLE privacy_log (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                shop_id bigint NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+                happened_at bigint NOT NULL,
+                action text NOT NULL CHECK (action IN ('forget', 'retention')),
+                customers bigint NOT NULL CHECK (customers >= 0),
+                orders bigint NOT NULL CHECK (orders >= 0),
+                audiences bigint NOT NULL CHECK (audiences >= 0)
+            )
+            """,
+        ]),
     ]
 
     /// The names of the migrations applied in the connection's schema (empty when there is no migrations table).

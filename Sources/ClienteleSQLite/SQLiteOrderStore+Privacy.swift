@@ -1,0 +1,101 @@
+import ClienteleCore
+import ClienteleStore
+import Foundation
+internal import GRDB
+
+extension SQLiteOrderStore {
+    /// Anonymises the orders of the customers `matches` name, deletes the audiences that mention them and logs the
+    /// counts, in one immediate write transaction with `secure_delete` on (freed bytes are zeroed); then, when
+    /// anything changed, rebuilds the file (`VACUUM`: no page keeps an old copy, not even from earlier imports)
+    /// and checkpoints the WAL into it and truncates it, so the erased values are in none of the database's files
+    /// (see `OrderStore.forget`, docs/privacy.md).
+    public func forget(customers matches: [CustomerMatch], action: PrivacyAction, at: Instant) async throws -> ForgetSummary {
+        try await run { [shopId] in
+            try await self.pool.writeWithoutTransaction { db in
+                let secureDelete = try Int.fetchOne(db, sql: "PRAGMA secure_delete") ?? 0
+                try db.execute(sql: "PRAGMA secure_delete = ON")
+                defer { try? db.execute(sql: "PRAGMA secure_delete = \(secureDelete)") }
+                var summary = ForgetSummary()
+                try db.inTransaction(.immediate) {
+                    summary = try SQLiteOrderStore.forget(matches, action: action, at: at, db, shopId: shopId)
+                    return .commit
+                }
+                if !summary.isEmpty {
+                    try db.execute(sql: "VACUUM")
+                    try SQLiteOrderStore.truncateWAL(db)
+                }
+                return summary
+            }
+        }
+    }
+
+    /// The privacy log, oldest first.
+    public func privacyLog() async throws -> [PrivacyLogEntry] {
+        try await run { [shopId] in
+            try await self.pool.read { db in try SQLiteOrderStore.readPrivacyLog(db, shopId: shopId) }
+        }
+    }
+
+    /// The forget inside the caller's transaction.
+    static func forget(_ matches: [CustomerMatch], action: PrivacyAction, at: Instant, _ db: Database,
+                       shopId: Int64) throws -> ForgetSummary {
+        var selection = CustomerSelection(matches)
+        let identities = "SELECT id, customer_id, email, placed_at FROM orders WHERE shop_id = ?"
+        if selection.needsFirstPass {
+            let rows = try Row.fetchCursor(db, sql: identities, arguments: [shopId])
+            while let row = try rows.next() {
+                selection.note(customerId: row[1], email: row[2], placedAt: Instant(seconds: row[3]))
+            }
+            selection.endFirstPass()
+        }
+        let rows = try Row.fetchCursor(db, sql: identities, arguments: [shopId])
+        while let row = try rows.next() {
+            _ = selection.select(orderId: row[0], customerId: row[1], email: row[2])
+        }
+        let update = try db.makeStatement(sql: """
+            UPDATE orders SET customer_id = NULL, email = NULL, country = NULL WHERE shop_id = ? AND id = ?
+            """)
+        for id in selection.selectedOrderIds {
+            try update.execute(arguments: [shopId, id])
+        }
+        let doomed = selection.audiencesToDelete(try readAudiences(db, shopId: shopId))
+        for audience in doomed {
+            try db.execute(sql: "DELETE FROM audiences WHERE shop_id = ? AND name = ?", arguments: [shopId, audience.name])
+        }
+        let summary = selection.summary(audiencesDeleted: doomed.map(\.name))
+        if summary.orders > 0 { try SQLiteSchema.bumpRevision(db) }
+        if !summary.isEmpty {
+            try db.execute(sql: """
+                INSERT INTO privacy_log (shop_id, happened_at, action, customers, orders, audiences) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [shopId, at.seconds, action.rawValue, summary.customers, summary.orders,
+                                 summary.audiencesDeleted.count])
+        }
+        return summary
+    }
+
+    /// Copies every WAL frame into the database file and truncates the WAL to zero bytes (SQLite waits for
+    /// readers through the busy timeout; a few more tries after that). Best effort: the forget is committed
+    /// already, and a WAL that a reader still holds is checkpointed by a later write or when the last
+    /// connection closes.
+    static func truncateWAL(_ db: Database) throws {
+        for attempt in 0..<5 {
+            let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            let busy: Int = row?[0] ?? 0
+            if busy == 0 { return }
+            if attempt < 4 { usleep(100_000) }
+        }
+    }
+
+    static func readPrivacyLog(_ db: Database, shopId: Int64) throws -> [PrivacyLogEntry] {
+        try Row.fetchAll(db, sql: """
+            SELECT happened_at, action, customers, orders, audiences FROM privacy_log WHERE shop_id = ? ORDER BY id
+            """, arguments: [shopId]).map { row in
+            let action: String = row["action"]
+            guard let parsed = PrivacyAction(rawValue: action) else {
+                throw StoreError(.corruptData, "the privacy log has an unknown action")
+            }
+            return PrivacyLogEntry(at: Instant(seconds: row["happened_at"]), action: parsed, customers: row["customers"],
+                                   orders: row["orders"], audiences: row["audiences"])
+        }
+    }
+}
