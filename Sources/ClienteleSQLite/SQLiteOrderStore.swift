@@ -20,6 +20,8 @@ public final class SQLiteOrderStore: OrderStore {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
         config.label = "Clientele"
+        // Deleted and overwritten content is zeroed in the file, not left in free space (docs/privacy.md, "Files").
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
         // A new database file is readable by its owner only; SQLite gives its -wal and -shm files the same mode.
         PrivateFile.create(path)
         do {

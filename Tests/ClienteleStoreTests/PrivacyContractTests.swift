@@ -1,5 +1,7 @@
 import ClienteleCore
+import ClienteleSQLite
 import ClienteleStore
+import Foundation
 import Testing
 
 /// The privacy part of the store contract (docs/privacy.md), run for each factory in `StoreFactory.all`.
@@ -225,5 +227,68 @@ struct AudienceMentionsTests {
     func mentions(identifiers: [String], name: String, filter: String, mentioned: Bool) {
         let audience = SavedAudience(name: name, filter: filter, createdAt: Instant(seconds: 0), updatedAt: Instant(seconds: 0))
         #expect(AudienceMentions(identifiers).mentioned(in: audience) == mentioned)
+    }
+}
+
+/// The SQLite store's files after a forget (docs/privacy.md, "Files").
+@Suite("SQLite privacy")
+struct SQLitePrivacyTests {
+    /// Every file beside the database whose name starts with the database's (the file, -wal, -shm, …), lower-cased
+    /// (ASCII), so that a search finds every spelling of an e-mail.
+    static func filesLowercased(_ scratch: TestScratch, base: String) throws -> [(String, [UInt8])] {
+        try FileManager.default.contentsOfDirectory(atPath: scratch.directory.path).filter { $0.hasPrefix(base) }.sorted().map { name in
+            let bytes = try [UInt8](Data(contentsOf: scratch.directory.appendingPathComponent(name)))
+            return (name, bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 })
+        }
+    }
+
+    static func occurs(_ needle: String, in haystack: [UInt8]) -> Bool {
+        Data(haystack).range(of: Data(needle.utf8)) != nil
+    }
+
+    @Test("after forget, the e-mails and customer id are in none of the database's files, the connection still open")
+    func rawBytes() async throws {
+        let scratch = try TestScratch()
+        defer { scratch.remove() }
+        let path = scratch.path("shop.sqlite")
+        let store = try SQLiteOrderStore(path: path)
+        let dkk = Currency(code: "DKK")!
+        // Her orders among 3 000 others; then her first order imported again with another total and e-mail (the old
+        // row is replaced, which can leave a stale copy of her old e-mail in freed space) before she is forgotten.
+        var orders = Fixtures.generated(20_000)
+        func hers(_ total: Int64, email: String = "Hanna.Privat@Example.DK") -> [Order] {
+            [Order(id: "H1", placedAt: Instant(seconds: 1_700_000_000), customerId: "kunde-4711-hanna", email: email,
+                   currency: dkk, total: total, country: "DK", lines: [OrderLine(productId: "p1", quantity: 1, unitPrice: total)]),
+             Order(id: "H2", placedAt: Instant(seconds: 1_710_000_000), customerId: "kunde-4711-hanna", email: "hanna.arbejde@example.dk",
+                   currency: dkk, total: 500, lines: [OrderLine(productId: "p2", quantity: 1, unitPrice: 500)])]
+        }
+        orders += hers(1_000, email: "hanna.gammel@example.dk")
+        _ = try await store.replaceOrders(orders)
+        _ = try await store.replaceOrders(hers(1_200))
+        try await store.saveAudience(SavedAudience(name: "hanna", filter: "email = \"hanna.privat@example.dk\"",
+                                                   createdAt: Instant(seconds: 0), updatedAt: Instant(seconds: 0)))
+        let needles = ["hanna.privat@example.dk", "hanna.arbejde@example.dk", "kunde-4711-hanna", "hanna.gammel@example.dk"]
+        let before = try Self.filesLowercased(scratch, base: "shop.sqlite")
+        for needle in needles {
+            let found = before.contains { Self.occurs(needle, in: $0.1) }
+            #expect(found, "the search finds \(needle) before the forget")
+        }
+
+        let summary = try await store.forget(customers: [.email("hanna.privat@example.dk")], action: .forget, at: Instant(seconds: 1_800_000_000))
+        #expect(summary == ForgetSummary(customers: 1, orders: 2, audiencesDeleted: ["hanna"]))
+
+        let after = try Self.filesLowercased(scratch, base: "shop.sqlite")
+        #expect(after.map(\.0).contains("shop.sqlite-wal"), "the store is open: its WAL is there, and searched")
+        for (name, bytes) in after {
+            for needle in needles {
+                let found = Self.occurs(needle, in: bytes)
+                #expect(!found, "\(needle) is still in \(name)")
+            }
+        }
+        // The amounts stay.
+        #expect(try await store.allOrders().filter { $0.id.hasPrefix("H") }.map(\.total) == [1_200, 500])
+        for name in ["shop.sqlite", "shop.sqlite-wal", "shop.sqlite-shm"] {
+            #expect(PrivateFile.permissions(scratch.path(name)) == 0o600, "\(name) is readable by its owner only")
+        }
     }
 }
