@@ -30,6 +30,10 @@ extension PostgresOrderStore {
                             UPDATE orders SET customer_id = NULL, email = NULL, country = NULL
                             WHERE shop_id = \(shopId) AND id = ANY(\(ids))
                             """, on: connection, logger: self.logger)
+                        try await PostgresSQL.execute("""
+                            INSERT INTO forgotten_orders (shop_id, order_id) SELECT \(shopId), unnest(\(ids)::text[])
+                            ON CONFLICT DO NOTHING
+                            """, on: connection, logger: self.logger)
                     }
                     let audiences = try await Self.readAudiences(connection, shopId: shopId, logger: self.logger)
                     let doomed = selection.audiencesToDelete(audiences)
@@ -62,6 +66,23 @@ extension PostgresOrderStore {
                 try await Self.readPrivacyLog(connection, shopId: shopId, logger: self.logger)
             }
         }
+    }
+
+    /// Inside an import's transaction: erases the customer id, e-mail and country again from every forgotten
+    /// order the import brought back (see `OrderStore.forget`).
+    static func eraseForgottenAgain(_ connection: PostgresConnection, shopId: Int64, logger: Logger) async throws {
+        try await PostgresSQL.execute("""
+            UPDATE orders o SET customer_id = NULL, email = NULL, country = NULL
+            FROM forgotten_orders f
+            WHERE o.shop_id = \(shopId) AND f.shop_id = \(shopId) AND o.id = f.order_id
+              AND (o.customer_id IS NOT NULL OR o.email IS NOT NULL OR o.country IS NOT NULL)
+            """, on: connection, logger: logger)
+    }
+
+    static func readForgottenOrderIds(_ connection: PostgresConnection, shopId: Int64, logger: Logger) async throws -> [String] {
+        try await PostgresSQL.rows("""
+            SELECT order_id FROM forgotten_orders WHERE shop_id = \(shopId) ORDER BY order_id
+            """, on: connection, logger: logger).compactMap { $0.cells.first?.string }
     }
 
     /// Calls `body` with the id, customer id, e-mail and time of every order of the shop, streamed.

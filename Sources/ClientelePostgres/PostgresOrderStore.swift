@@ -209,6 +209,9 @@ public final class PostgresOrderStore: OrderStore, CustomStringConvertible {
                     }
                     sum.addAudienceSeedVersion(try await Self.readSeedVersion(connection, shopId: shopId, logger: self.logger))
                     for entry in try await Self.readPrivacyLog(connection, shopId: shopId, logger: self.logger) { sum.add(entry) }
+                    for id in try await Self.readForgottenOrderIds(connection, shopId: shopId, logger: self.logger) {
+                        sum.addForgottenOrder(id)
+                    }
                     return sum.finalize()
                 }
             }

@@ -136,6 +136,15 @@ enum PostgresSchema {
                 audiences bigint NOT NULL CHECK (audiences >= 0)
             )
             """,
+            """
+            -- The ids of anonymised orders: an import that brings one back (an older export) has its customer id,
+            -- e-mail and country erased again in the same transaction. An order id names no one.
+            CREATE TABLE forgotten_orders (
+                shop_id bigint NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+                order_id text COLLATE "C" NOT NULL CHECK (order_id <> ''),
+                PRIMARY KEY (shop_id, order_id)
+            )
+            """,
         ]),
     ]
 

@@ -56,8 +56,12 @@ extension SQLiteOrderStore {
         let update = try db.makeStatement(sql: """
             UPDATE orders SET customer_id = NULL, email = NULL, country = NULL WHERE shop_id = ? AND id = ?
             """)
+        let remember = try db.makeStatement(sql: """
+            INSERT INTO forgotten_orders (shop_id, order_id) VALUES (?, ?) ON CONFLICT DO NOTHING
+            """)
         for id in selection.selectedOrderIds {
             try update.execute(arguments: [shopId, id])
+            try remember.execute(arguments: [shopId, id])
         }
         let doomed = selection.audiencesToDelete(try readAudiences(db, shopId: shopId))
         for audience in doomed {
@@ -72,6 +76,21 @@ extension SQLiteOrderStore {
                                  summary.audiencesDeleted.count])
         }
         return summary
+    }
+
+    /// Inside an import's transaction: erases the customer id, e-mail and country again from every forgotten
+    /// order the import brought back (see `OrderStore.forget`).
+    static func eraseForgottenAgain(_ db: Database, shopId: Int64) throws {
+        try db.execute(sql: """
+            UPDATE orders SET customer_id = NULL, email = NULL, country = NULL
+            WHERE shop_id = ?1 AND (customer_id IS NOT NULL OR email IS NOT NULL OR country IS NOT NULL)
+              AND id IN (SELECT order_id FROM forgotten_orders WHERE shop_id = ?1)
+            """, arguments: [shopId])
+    }
+
+    static func readForgottenOrderIds(_ db: Database, shopId: Int64) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT order_id FROM forgotten_orders WHERE shop_id = ? ORDER BY order_id",
+                            arguments: [shopId])
     }
 
     /// Runs both passes of `selection` over the identity columns of every order.

@@ -170,6 +170,7 @@ public final class SQLiteOrderStore: OrderStore {
                 for audience in try SQLiteOrderStore.readAudiences(db, shopId: shopId) { sum.add(audience) }
                 sum.addAudienceSeedVersion(try SQLiteOrderStore.readSeedVersion(db, shopId: shopId))
                 for entry in try SQLiteOrderStore.readPrivacyLog(db, shopId: shopId) { sum.add(entry) }
+                for id in try SQLiteOrderStore.readForgottenOrderIds(db, shopId: shopId) { sum.addForgottenOrder(id) }
                 return sum.finalize()
             }
         }

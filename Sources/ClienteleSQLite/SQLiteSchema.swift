@@ -118,6 +118,14 @@ enum SQLiteSchema {
                     orders INTEGER NOT NULL CHECK (orders >= 0),
                     audiences INTEGER NOT NULL CHECK (audiences >= 0)
                 ) STRICT;
+
+                -- The ids of anonymised orders: an import that brings one back (an older export) has its customer
+                -- id, e-mail and country erased again in the same transaction. An order id names no one.
+                CREATE TABLE forgotten_orders (
+                    shop_id INTEGER NOT NULL REFERENCES shop(id),
+                    order_id TEXT NOT NULL CHECK (order_id <> ''),
+                    PRIMARY KEY (shop_id, order_id)
+                ) STRICT, WITHOUT ROWID;
                 """)
         }
         return migrator

@@ -11,6 +11,7 @@ public actor InMemoryOrderStore: OrderStore {
     private var audiences: [ByteString: SavedAudience] = [:]
     private var seedVersion = 0
     private var log: [PrivacyLogEntry] = []
+    private var forgotten = Set<ByteString>()
 
     /// An empty store with the given settings (METRICS.md defaults unless told otherwise).
     public init(settings: ShopSettings = ShopSettings()) {
@@ -49,7 +50,8 @@ public actor InMemoryOrderStore: OrderStore {
             } else {
                 summary.inserted += 1
             }
-            orders[key] = order
+            // A forgotten order brought back by an import has its personal fields erased again at once.
+            orders[key] = forgotten.contains(key) ? CustomerSelection.anonymised(order) : order
         }
         if summary.inserted + summary.replaced > 0 { changes += 1 }
         return summary
@@ -75,7 +77,8 @@ public actor InMemoryOrderStore: OrderStore {
     /// The `StoreChecksum` of settings, orders and audiences.
     public func contentChecksum() -> String {
         StoreChecksum.checksum(settings: settings, orders: sortedOrders(), audiences: listAudiences(),
-                               audienceSeedVersion: seedVersion, privacyLog: log)
+                               audienceSeedVersion: seedVersion, privacyLog: log,
+                               forgottenOrderIds: forgotten.map(\.value).sorted(by: StoreContent.precedes))
     }
 
     // MARK: Audiences
@@ -125,6 +128,7 @@ public actor InMemoryOrderStore: OrderStore {
         }
         for order in sorted where selection.select(orderId: order.id, customerId: order.customerId, email: order.email) {
             orders[ByteString(order.id)] = CustomerSelection.anonymised(order)
+            forgotten.insert(ByteString(order.id))
         }
         let doomed = selection.audiencesToDelete(listAudiences())
         for audience in doomed { audiences.removeValue(forKey: ByteString(audience.name)) }

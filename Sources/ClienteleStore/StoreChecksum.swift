@@ -113,16 +113,25 @@ public struct StoreChecksum: Sendable {
         int(Int64(entry.audiences))
     }
 
-    /// The checksum of `settings`, `orders` (ascending id), `audiences` (ascending name), the seed version and
-    /// the privacy log (oldest first).
+    /// Adds the id of one forgotten order (after the privacy log, in ascending id by bytes); a store that forgot
+    /// nothing adds nothing.
+    public mutating func addForgottenOrder(_ id: String) {
+        byte(0x46) // "F"
+        text(id)
+    }
+
+    /// The checksum of `settings`, `orders` (ascending id), `audiences` (ascending name), the seed version, the
+    /// privacy log (oldest first) and the forgotten order ids (ascending).
     public static func checksum(settings: ShopSettings, orders: some Sequence<Order>, audiences: [SavedAudience],
-                                audienceSeedVersion: Int, privacyLog: [PrivacyLogEntry] = []) -> String {
+                                audienceSeedVersion: Int, privacyLog: [PrivacyLogEntry] = [],
+                                forgottenOrderIds: [String] = []) -> String {
         var sum = StoreChecksum()
         sum.add(settings)
         for order in orders { sum.add(order) }
         for audience in audiences { sum.add(audience) }
         sum.addAudienceSeedVersion(audienceSeedVersion)
         for entry in privacyLog { sum.add(entry) }
+        for id in forgottenOrderIds { sum.addForgottenOrder(id) }
         return sum.finalize()
     }
 

@@ -116,10 +116,38 @@ struct PrivacyContractTests {
             let after = try await store.contentChecksum()
             #expect(after != checksum)
             #expect(after == StoreChecksum.checksum(settings: ShopSettings(), orders: Self.byId(expected), audiences: kept,
-                                                    audienceSeedVersion: 0, privacyLog: [entry]))
+                                                    audienceSeedVersion: 0, privacyLog: [entry],
+                                                    forgottenOrderIds: ["A1", "A2", "A3", "G1"]))
             // Nothing of hers is left to find.
             #expect(try await store.ordersOf(customer: .email("anna@example.com")).isEmpty)
             #expect(try await store.ordersOf(customer: .email("anna.work@example.com")).isEmpty)
+        }
+    }
+
+    @Test("an import that brings forgotten orders back (an older export) has them erased again; new orders stay", arguments: StoreFactory.all)
+    func reimport(factory: StoreFactory) async throws {
+        try await withStore(factory) { (store) async throws in
+            _ = try await store.replaceOrders(Self.orders())
+            _ = try await store.forget(customers: [.customerKey("12")], action: .forget, at: Self.forgetTime)
+            let anonymised = try await store.allOrders()
+            let checksum = try await store.contentChecksum()
+            // The old export again: B1 and B2 differ from what is stored (they carry Bo's identity), so they are
+            // written (replaced) and erased again in the same transaction; the content is what it was.
+            let again = try await store.replaceOrders(Self.orders())
+            #expect(again == ReplaceSummary(inserted: 0, replaced: 2, unchanged: 8))
+            #expect(try await store.allOrders() == anonymised)
+            #expect(try await store.contentChecksum() == checksum)
+            // The same through the streaming write.
+            let source = OrderBatchSource()
+            source.push(Self.orders())
+            source.finish()
+            _ = try await store.replaceOrders(streaming: source)
+            #expect(try await store.allOrders() == anonymised)
+            // A new order of Bo's (a new id) is his again: forgetting covers what was stored.
+            let new = Order(id: "B3", placedAt: Self.at(500), customerId: "12", email: "bo@example.org", currency: Self.dkk,
+                            total: 100, lines: [OrderLine(productId: "pot", quantity: 1, unitPrice: 100)])
+            _ = try await store.replaceOrders([new])
+            #expect(try await store.ordersOf(customer: .customerKey("12")) == [new])
         }
     }
 
