@@ -31,6 +31,7 @@ public enum ClienteleServer {
         let router = Router(context: ServerRequestContext.self)
         SummaryRoutes(service: service).add(to: router)
         APIRoutes(service: service).add(to: router)
+        PrivacyRoutes(service: service).add(to: router)
         PageRoutes(service: service).add(to: router)
         return router
     }
