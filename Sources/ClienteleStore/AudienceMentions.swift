@@ -1,3 +1,5 @@
+import ClienteleCore
+
 /// Whether a saved audience names a customer being forgotten (docs/privacy.md, "Saved audiences"): a filter such
 /// as `email = "anna@example.com"` or `customer in ("100042", "100043")`, or a name such as `anna@example.com
 /// follow-up`, is personal data and goes with the customer.
@@ -6,8 +8,9 @@
 /// digits and `_ - . @ + / : # & %`), compared case-insensitively (text comparisons in filters are):
 /// - a quoted string mentions a name when it equals it, or one of its words does;
 /// - a bare word mentions a name when it equals it, unless the name is a plain number: `orders >= 12` is a
-///   threshold, not customer 12, and an audience called `top 12` is not about them either (a numeric customer
-///   id is mentioned only in quotes, `customer = "12"`);
+///   threshold, not customer 12, and an audience called `top 12` is not about them either; a numeric customer
+///   id is mentioned in quotes (`customer = "12"`) or as a value of the `customer` or `email` field
+///   (`customer in (12, 13)`);
 /// - a name with characters that cannot be part of a word (a customer id with a space) is looked for as text.
 public struct AudienceMentions: Sendable {
     private let words: Set<String>
@@ -36,20 +39,30 @@ public struct AudienceMentions: Sendable {
         mentioned(inText: audience.name) || mentioned(inText: audience.filter)
     }
 
-    /// Whether `text` mentions one of the identifiers (a number counts only in quotes).
+    /// Whether `text` mentions one of the identifiers (a number counts in quotes, or after an identity field).
     func mentioned(inText text: String) -> Bool {
         let lower = text.lowercased()
         for phrase in phrases where lower.contains(phrase) { return true }
+        var afterIdentityField = false
         for token in Self.tokens(lower) {
             if token.quoted {
                 if words.contains(token.text) || numbers.contains(token.text) { return true }
                 for word in Self.words(token.text) where words.contains(word) || numbers.contains(word) { return true }
             } else if words.contains(token.text) {
                 return true
+            } else if afterIdentityField && numbers.contains(token.text) {
+                return true
+            } else if Self.fieldNames.contains(token.text) {
+                afterIdentityField = Self.identityFields.contains(token.text)
             }
         }
         return false
     }
+
+    /// Every field name and alias of the audience language, lower-cased.
+    static let fieldNames = Set(AudienceField.all.flatMap { [$0.name] + $0.aliases }.map { $0.lowercased() })
+    /// The fields whose values name a customer.
+    static let identityFields: Set<String> = ["customer", "customer_id", "email", "e-mail"]
 
     /// Letters, digits and `_ - . @ + / : # & %`: the audience language's bare-word characters.
     static func isWordCharacter(_ ch: Character) -> Bool {

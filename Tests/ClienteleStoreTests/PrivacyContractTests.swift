@@ -246,6 +246,8 @@ struct AudienceMentionsTests {
         (["anna@example.com"], "Anna@Example.com VIP", "orders >= 1", true),
         (["12"], "a", "orders >= 12", false),
         (["12"], "a", "customer = \"12\"", true),
+        (["12"], "a", "customer in (11, 12) and orders >= 2", true),
+        (["12"], "a", "customer = 11 and orders >= 12", false),
         (["12"], "top 12", "orders >= 1", false),
         (["c-1"], "a", "customer = c-1 and orders >= 2", true),
         (["c-1"], "a", "customer = c-12", false),
