@@ -20,6 +20,10 @@ public final class SQLiteOrderStore: OrderStore {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
         config.label = "Clientele"
+        // Deleted and overwritten content is zeroed in the file, not left in free space (docs/privacy.md, "Files").
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+        // A new database file is readable by its owner only; SQLite gives its -wal and -shm files the same mode.
+        PrivateFile.create(path)
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
@@ -82,9 +86,10 @@ public final class SQLiteOrderStore: OrderStore {
         try await run { [shopId] in
             try await self.pool.write { db in
                 try db.execute(sql: """
-                    UPDATE shop SET name = ?, time_zone = ?, currency = ?, locale = ?, thresholds = ? WHERE id = ?
+                    UPDATE shop SET name = ?, time_zone = ?, currency = ?, locale = ?, thresholds = ?, retention_years = ?
+                    WHERE id = ?
                     """, arguments: [settings.name, settings.timeZone, settings.currency, settings.locale,
-                                     thresholds, shopId])
+                                     thresholds, settings.retentionYears, shopId])
                 if db.changesCount > 0 { try SQLiteSchema.bumpRevision(db) }
             }
         }
@@ -92,14 +97,14 @@ public final class SQLiteOrderStore: OrderStore {
 
     static func readSettings(_ db: Database, shopId: Int64) throws -> ShopSettings {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT name, time_zone, currency, locale, thresholds FROM shop WHERE id = ?
+            SELECT name, time_zone, currency, locale, thresholds, retention_years FROM shop WHERE id = ?
             """, arguments: [shopId]) else {
             throw StoreError(.corruptData, "the database has no shop settings")
         }
         let thresholdsJSON: String = row["thresholds"]
         let thresholds = try ShopSettings.Thresholds(storedJSON: thresholdsJSON)
         return ShopSettings(name: row["name"], timeZone: row["time_zone"], currency: row["currency"],
-                            locale: row["locale"], thresholds: thresholds)
+                            locale: row["locale"], thresholds: thresholds, retentionYears: row["retention_years"])
     }
 
     // MARK: Orders
@@ -164,6 +169,8 @@ public final class SQLiteOrderStore: OrderStore {
                 try OrderScanner.scan(db, shopId: shopId) { sum.add($0) }
                 for audience in try SQLiteOrderStore.readAudiences(db, shopId: shopId) { sum.add(audience) }
                 sum.addAudienceSeedVersion(try SQLiteOrderStore.readSeedVersion(db, shopId: shopId))
+                for entry in try SQLiteOrderStore.readPrivacyLog(db, shopId: shopId) { sum.add(entry) }
+                for id in try SQLiteOrderStore.readForgottenOrderIds(db, shopId: shopId) { sum.addForgottenOrder(id) }
                 return sum.finalize()
             }
         }

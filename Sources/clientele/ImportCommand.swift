@@ -78,6 +78,10 @@ struct ImportCommand: AsyncParsableCommand {
             let outcome = existed ? "the database is unchanged" : "no database was created"
             throw CLIError(failure.description + "\nNothing was imported: \(outcome).")
         }
+        // The shop's retention limit (docs/privacy.md) is applied after every import that wrote.
+        if !dryRun, let retention = try await CustomerPrivacySupport.applyRetentionAfterImport(path: path, store: db) {
+            print(retention)
+        }
     }
 }
 

@@ -7,10 +7,11 @@ import Foundation
 struct ShopCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shop",
-        abstract: "Show or change the shop's settings (name, time zone, currency, locale).",
+        abstract: "Show or change the shop's settings (name, time zone, currency, locale, retention limit).",
         discussion: """
         A new database needs no set-up: the time zone is UTC and the currency is taken from the first import.
         Example: clientele shop --db shop.sqlite --timezone Europe/Copenhagen --currency DKK --locale da_DK
+        Retention: clientele shop --db shop.sqlite --retention-years 3   (off removes it; docs/privacy.md)
         """
     )
 
@@ -19,6 +20,14 @@ struct ShopCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The IANA time zone every day, month and hour is taken in.", valueName: "ZONE")) var timezone: String?
     @Option(help: ArgumentHelp("The reporting currency (ISO 4217). Set it before the first import.", valueName: "CODE")) var currency: String?
     @Option(help: ArgumentHelp("The locale money is shown in, e.g. da_DK, sv_SE, nb_NO, en_US.", valueName: "LOCALE")) var locale: String?
+    @Option(name: .customLong("retention-years"), help: ArgumentHelp("Anonymise customers with no order for this many years (1–100), after every import and with clientele customer anonymise-inactive; off removes the limit (docs/privacy.md).", valueName: "N|off")) var retentionYears: String?
+
+    /// `--retention-years` read: `.some(nil)` for off.
+    var retention: Int?? {
+        guard let retentionYears else { return nil }
+        if retentionYears.lowercased() == "off" { return .some(nil) }
+        return Int(retentionYears).map { .some($0) }
+    }
 
     func validate() throws {
         if let timezone, ShopCalendar(identifier: timezone) == nil {
@@ -30,13 +39,17 @@ struct ShopCommand: AsyncParsableCommand {
         if let locale, locale.isEmpty || !locale.allSatisfy({ $0.isLetter || $0 == "_" || $0 == "-" }) {
             throw ValidationError("Locale \"\(locale)\" is not a locale identifier such as da_DK.")
         }
+        if retentionYears != nil, retention.flatMap({ $0.map(ShopSettings.retentionYearsRange.contains) ?? true }) != true {
+            throw ValidationError("--retention-years must be a number of years from 1 to 100, or off.")
+        }
     }
 
     func run() async throws {
         let db = try store.open(create: true)
         var settings = try await db.loadSettings()
-        let changing = name != nil || timezone != nil || currency != nil || locale != nil
+        let changing = name != nil || timezone != nil || currency != nil || locale != nil || retentionYears != nil
         if changing {
+            if let retention { settings.retentionYears = retention }
             if let name { settings.name = name }
             if let timezone { settings.timeZone = timezone }
             if let locale { settings.locale = locale }
@@ -58,6 +71,7 @@ struct ShopCommand: AsyncParsableCommand {
         Time zone  \(s.timeZone)
         Currency   \(s.currency ?? "– (taken from the first import)")
         Locale     \(s.locale)
+        Retention  \(s.retentionYears.map { "\($0) year\($0 == 1 ? "" : "s") (customers inactive longer are anonymised)" } ?? "off (customers are kept until forgotten)")
         """
     }
 }
