@@ -5,7 +5,7 @@ import ClienteleCore
 enum PeriodPicker {
     /// The form for `query`, submitting to `action`; `comparison` offers the comparison select.
     static func form(action: String, query: QueryParameters, comparison: Bool = true, language: Language = .en) -> String {
-        let t = language.t
+        let t = language.translator
         func option(_ value: String, _ label: String, selected: String?) -> String {
             "<option value=\"\(html(value))\"\(value == (selected ?? "") ? " selected" : "")>\(html(label))</option>"
         }
