@@ -161,8 +161,9 @@ enum AudiencePage {
     enum Outcome {
         /// The filter's customers as of the date, of all customers with an order by then.
         case count(customers: Int, of: Int, asOf: ShopDate)
-        /// The filter cannot be counted: the sentence (a filter error keeps its caret display).
-        case problem(String)
+        /// The filter cannot be counted: the sentence (a filter error keeps its caret display), and whether it
+        /// is in English whatever the page's language (the parser's and the reports' messages).
+        case problem(String, english: Bool)
     }
 
     /// The create (editing nil) or edit form with `name` and `filter`; `counting` evaluates the filter
@@ -174,16 +175,17 @@ enum AudiencePage {
         var outcome: Outcome?
         var status: HTTPResponse.Status = .ok
         if let problem {
-            outcome = .problem(problem.description(in: language))
+            let text = problem.description(in: language)
+            outcome = .problem(text, english: text == problem.description)
             status = .unprocessableContent
         } else if counting, let filter {
             switch parse(filter) {
             case .failure(let error):
-                outcome = .problem(error.description)
+                outcome = .problem(error.description, english: true)
                 status = .unprocessableContent
             case .success(let parsed):
                 guard let r else {
-                    outcome = .problem(language.t("The shop has no orders yet, so there is no one to count. Import orders first (Import page)."))
+                    outcome = .problem(language.t("The shop has no orders yet, so there is no one to count. Import orders first (Import page)."), english: false)
                     break
                 }
                 do {
@@ -194,7 +196,7 @@ enum AudiencePage {
                     for c in 0..<ctx.snapshot.customerCount where ctx.isCustomer(c) { all += 1 }
                     outcome = .count(customers: customers, of: all, asOf: asOf)
                 } catch let error as APIError {
-                    outcome = .problem(error.description)
+                    outcome = .problem(error.description, english: true)
                     status = error.status
                 }
             }
@@ -233,8 +235,9 @@ enum AudiencePage {
             out += language.tHTML("{count} of {all} customers match as of {date} (not saved yet).",
                                   ["count": "<strong class=\"audience-count\">\(f.int(customers))</strong>", "all": html(f.int(all)), "date": html(f.date(date))])
             out += "</p>"
-        case .problem(let text)?:
-            out += "<pre id=\"filter-outcome\" class=\"error\" role=\"alert\">\(html(text))</pre>"
+        case .problem(let text, let english)?:
+            let lang = english && language != .en ? " lang=\"en\"" : ""
+            out += "<pre id=\"filter-outcome\" class=\"error\" role=\"alert\"\(lang)>\(html(text))</pre>"
         case nil:
             break
         }

@@ -20,7 +20,7 @@ enum AudiencesPage {
             let name = QueryParameters.encode(item.audience.name)
             var cell = TableCell.text(item.audience.name).linked(r.href("/audiences/" + name))
             if item.audience.builtIn { cell.badgeHTML += " <small>(\(html(t("built-in"))))</small>" }
-            if let summary = item.summary { cell.badgeHTML += "<br><small>\(html(summary))</small>" }
+            if let summary = item.summary { cell.badgeHTML += "<br><small>\(html(t(summary)))</small>" }
             var filter = TableCell.text(item.audience.filter)
             filter.code = true
             let export = TableCell.text("CSV").linked("/api/v1/audiences/\(name).csv")

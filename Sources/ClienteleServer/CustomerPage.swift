@@ -99,7 +99,7 @@ enum CustomerPage {
         var out = "<h2 id=\"prediction\">\(html(t("Prediction")))</h2>"
         switch fit {
         case .failure(let error):
-            return out + "<p role=\"status\">\(html(t("No prediction: {reason}", ["reason": error.description])))</p>"
+            return out + "<p role=\"status\">\(r.tHTML("No prediction: {reason}", ["reason": language.untranslated(error.description)]))</p>"
         case .success(let report):
             guard let p = r.prediction(ofCustomer: c, asOf: asOf, report: report) else {
                 return out + "<p role=\"status\">\(html(t("No prediction: the customer has no order by {date}.", ["date": f.date(asOf)])))</p>"

@@ -41,6 +41,8 @@ struct TableCell: Sendable {
     var strong = false
     /// Shown as code (a filter).
     var code = false
+    /// The language of a text that is not in the page's language (`en` for an importer's message).
+    var lang: String? = nil
     /// The currency of a number that is an amount but not exact money (a model's predicted CLV): written
     /// after the number on the page, in the header of the downloads.
     var currencyCode: String? = nil
@@ -112,6 +114,7 @@ struct TableCell: Sendable {
         var attributes = classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\""
         if let style { attributes += " style=\"\(html(style))\"" }
         if let title { attributes += " title=\"\(html(title))\"" }
+        if let lang { attributes += " lang=\"\(html(lang))\"" }
         var inner = html(display(f))
         if let href { inner = "<a href=\"\(html(href))\">\(inner)</a>" }
         if strong { inner = "<strong>\(inner)</strong>" }

@@ -31,7 +31,7 @@ struct FormRoutes: Sendable {
                 let settings = try? await service.store.loadSettings()
                 let language = request.query.language ?? Language.of(locale: settings?.locale ?? "")
                 let back = Page.keepingLanguage(request.uri.path, request.query.language?.rawValue)
-                let body = "<p class=\"error\" role=\"alert\">\(html(error.description))</p><p><a href=\"\(html(back))\">\(html(language.t("Start again")))</a></p>"
+                let body = "<p class=\"error\" role=\"alert\">\(language.untranslated(error.description))</p><p><a href=\"\(html(back))\">\(html(language.t("Start again")))</a></p>"
                 return .html(Page(title: language.t("Cannot do this"), shopName: settings?.name ?? "Clientele", path: request.uri.path, body: body,
                                   language: language, query: request.query).rendered, status: error.status)
             }

@@ -230,7 +230,9 @@ enum ImportPage {
                 rows: failure.errors.map { e in
                     var value = TableCell.text(e.value ?? "–")
                     value.code = e.value != nil
-                    return TableRow([.text(e.file), e.line.map { .int($0) } ?? .int(nil), .text(e.column ?? "–"), value, .text(e.message)],
+                    var message = TableCell.text(e.message)
+                    if language != .en { message.lang = "en" }
+                    return TableRow([.text(e.file), e.line.map { .int($0) } ?? .int(nil), .text(e.column ?? "–"), value, message],
                                     cssClass: "import-error")
                 })
             body += tables.addInline(errors, filename: "import-errors")

@@ -68,7 +68,7 @@ enum PredictionsPage {
         var body = form(r)
         switch try await r.fit(fits) {
         case .failure(let error):
-            body += "<p class=\"error\" role=\"status\">\(html(t("No model could be fitted: {reason}", ["reason": error.description])))</p>"
+            body += "<p class=\"error\" role=\"status\">\(r.tHTML("No model could be fitted: {reason}", ["reason": r.language.untranslated(error.description)]))</p>"
             body += "<p>\(html(t("The models need customers who bought more than once (and, for the spend model, their order values). Import more orders, or choose an earlier calibration end when a holdout leaves too little data.")))</p>"
         case .success(let report):
             body += model(report, r, tables: &tables)
@@ -164,7 +164,7 @@ enum PredictionsPage {
                 out += html(abs(rho) > 0.3 ? t(" — high: the spend model assumes they are independent, so treat the CLV figures with care.") : t(" (the spend model assumes it is near 0).")) + "</p>"
             }
         } else if let e = report.spendError {
-            out += "<p class=\"error\" role=\"status\">\(html(t("No spend model: {reason}", ["reason": e.description]))) \(html(t("Without it there are no order values or CLV, only P(alive) and expected purchases.")))</p>"
+            out += "<p class=\"error\" role=\"status\">\(r.tHTML("No spend model: {reason}", ["reason": r.language.untranslated(e.description)])) \(html(t("Without it there are no order values or CLV, only P(alive) and expected purchases.")))</p>"
         }
         return out
     }

@@ -65,6 +65,12 @@ public enum Language: String, CaseIterable, Sendable {
     /// How this language writes numbers, money, percentages and dates.
     public var format: LocaleFormat { LocaleFormat(language: self) }
 
+    /// `text`, which stays English (a report's or the importer's error message), as escaped HTML marked
+    /// `lang="en"` on a page in another language, so screen readers read it as English.
+    func untranslated(_ text: String) -> String {
+        self == .en ? html(text) : "<span lang=\"en\">\(html(text))</span>"
+    }
+
     /// `t` as a value (`let t = language.translator; t("Orders")`, `t("{count} orders", ["count": "7"])`).
     var translator: Translator { Translator(language: self) }
 }
