@@ -19,8 +19,8 @@ enum AudiencesPage {
         for item in list {
             let name = QueryParameters.encode(item.audience.name)
             var cell = TableCell.text(item.audience.name).linked(r.href("/audiences/" + name))
-            if item.audience.builtIn { cell.badgeHTML += " <small>(\(html(t("built-in"))))</small>" }
-            if let summary = item.summary { cell.badgeHTML += "<br><small>\(html(t(summary)))</small>" }
+            if item.audience.builtIn { cell.badgeHTML += " <small class=\"mark\">(\(html(t("built-in"))))</small>" }
+            if let summary = item.summary { cell.badgeHTML += "<br><small class=\"mark\">\(html(t(summary)))</small>" }
             var filter = TableCell.text(item.audience.filter)
             filter.code = true
             let export = TableCell.text("CSV").linked("/api/v1/audiences/\(name).csv")

@@ -46,7 +46,8 @@ struct TableCell: Sendable {
     /// The currency of a number that is an amount but not exact money (a model's predicted CLV): written
     /// after the number on the page, in the header of the downloads.
     var currencyCode: String? = nil
-    /// HTML after the value on the page only (a colour badge: the colour is not a figure).
+    /// HTML after the value on the page only, not in the downloads: a colour badge (`<span class="badge …">`)
+    /// or a remark (`<small class="mark">`).
     var badgeHTML: String = ""
 
     /// A cell of `value`.

@@ -226,7 +226,7 @@ enum PredictionsPage {
         var rows: [TableRow] = []
         for (i, p) in points.enumerated() where i % every == every - 1 || i == points.count - 1 || p.date == report.calibrationEnd {
             var date = TableCell.date(p.date)
-            if p.date == report.calibrationEnd && report.holdoutEnd != nil { date.badgeHTML = " <small>(\(html(t("calibration end"))))</small>" }
+            if p.date == report.calibrationEnd && report.holdoutEnd != nil { date.badgeHTML = " <small class=\"mark\">(\(html(t("calibration end"))))</small>" }
             rows.append(TableRow([.decimal(p.week, p.week == p.week.rounded() ? 0 : 1), date, .int(p.actual), .decimal(p.predicted)], cssClass: "track"))
         }
         out += tables.add(DataTable(id: "tracking", title: t("Cumulative repeat purchases: actual and predicted"),
