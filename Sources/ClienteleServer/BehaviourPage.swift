@@ -64,7 +64,7 @@ enum BehaviourPage {
             columns: [.text(t("Customer")), .text(t("Product")), .text(t("Last purchase")), .number(t("Purchases")), .number(t("Cycle days")), .text(t("Due"))],
             rows: due.reminders.map { d in
                 TableRow([TableCell.text(d.email ?? d.customer).linked(r.href("/customers/" + QueryParameters.encode(d.customer))),
-                          TableCell.text(d.productName).noted(d.productId), .text(CustomerPage.timestamp(d.lastPurchaseText, f)),
+                          TableCell.text(d.productName).noted(d.productId), .timestamp(d.lastPurchaseText),
                           .int(d.purchases), .decimal(d.cycleDays), .date(d.dueDate)], cssClass: "reminder")
             }, emptyText: t("No reminder is due in these days.")))
         return RenderedPage(html: r.page(title: t("Behaviour"), path: "/behaviour", body: body).rendered, tables: tables.all)

@@ -49,7 +49,7 @@ enum CustomerPage {
                 let products = s.lines(ofOrder: i).map { l in
                     "\(s.lineQuantity[l]) × \(s.productNames[Int(s.lineProduct[l])].isEmpty ? s.productIds[Int(s.lineProduct[l])] : s.productNames[Int(s.lineProduct[l])])"
                 }.joined(separator: ", ")
-                return TableRow([.text(timestamp(s.timestamp(ofOrder: i), f)), .text(s.orderId(i)),
+                return TableRow([.timestamp(s.timestamp(ofOrder: i)), .text(s.orderId(i)),
                                  .money(Money(minorUnits: s.orderTotal[i], currency: r.state.currency)),
                                  .money(Money(minorUnits: s.orderRefunded[i], currency: r.state.currency)), .text(products)])
             }))

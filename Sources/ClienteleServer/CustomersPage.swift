@@ -57,16 +57,9 @@ enum CustomersPage {
             rows: stats.topCustomers.map { top in
                 TableRow([.int(top.rank), TableCell.text(top.email ?? top.customer).linked(r.href("/customers/" + QueryParameters.encode(top.customer))),
                           .int(top.orders), .money(top.revenue), .money(top.averageOrderValue),
-                          timestamp(top.firstOrderText, r.language), timestamp(top.lastOrderText, r.language)])
+                          .timestamp(top.firstOrderText, dateOnly: true), .timestamp(top.lastOrderText, dateOnly: true)])
             }))
         return RenderedPage(html: r.page(title: t("Customers"), path: "/", body: body).rendered, tables: tables.all)
-    }
-
-    /// An order's timestamp as the page shows it: the full ISO 8601 text in English, the date in the
-    /// language's format otherwise.
-    static func timestamp(_ text: String, _ language: Language) -> TableCell {
-        if language != .en, text.count >= 10, let d = ShopDate(iso: String(text.prefix(10))) { return .date(d) }
-        return .text(text)
     }
 
     /// One key-figure card, bordered in its colour when it has one.

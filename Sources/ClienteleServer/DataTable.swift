@@ -23,6 +23,9 @@ struct TableCell: Sendable {
         case change(Double?)
         /// A shop date.
         case date(ShopDate?)
+        /// An instant as ISO 8601 text with the shop's offset (`2025-06-10T12:00:00+02:00`): shown as it is in
+        /// English, else as the language's date and `HH:MM` (or the date alone, `dateOnly`); downloaded as it is.
+        case timestamp(String, dateOnly: Bool)
     }
 
     /// The value.
@@ -69,6 +72,8 @@ struct TableCell: Sendable {
     static func change(_ v: Double?) -> TableCell { TableCell(.change(v)) }
     /// A shop date.
     static func date(_ d: ShopDate?) -> TableCell { TableCell(.date(d)) }
+    /// An instant's ISO 8601 text (`dateOnly`: the date is enough outside English).
+    static func timestamp(_ text: String, dateOnly: Bool = false) -> TableCell { TableCell(.timestamp(text, dateOnly: dateOnly)) }
     /// Nothing (a cell to the right of a shorter row).
     static var empty: TableCell { TableCell(.text("")) }
 
@@ -87,6 +92,7 @@ struct TableCell: Sendable {
     var isNumeric: Bool {
         if case .text = value { return false }
         if case .date = value { return false }
+        if case .timestamp = value { return false }
         return true
     }
 
@@ -102,6 +108,8 @@ struct TableCell: Sendable {
         case .percent(let v): main = f.percent(v)
         case .change(let v): main = f.change(v)
         case .date(let d): main = d.map(f.date) ?? "–"
+        case .timestamp(let text, let dateOnly):
+            main = f.language == .en || !dateOnly ? CustomerPage.timestamp(text, f) : f.dateOfTimestamp(text)
         }
         guard let currencyCode, main != "–" else { return main }
         return main + f.unitSpace + (f.localCurrency.flatMap { $0.code == currencyCode ? $0.symbol : nil } ?? currencyCode)
@@ -126,7 +134,7 @@ struct TableCell: Sendable {
     }
 
     /// The cell in a CSV file: numbers plain (a dot for decimals, no grouping), money in major units, a
-    /// percentage as its fraction, dates `YYYY-MM-DD`, nothing for no value; a text with its note.
+    /// percentage as its fraction, dates `YYYY-MM-DD`, times ISO 8601, nothing for no value; a text with its note.
     var csv: String {
         switch value {
         case .text(let s): return note.map { "\(s) (\($0))" } ?? s
@@ -135,6 +143,7 @@ struct TableCell: Sendable {
             return v.flatMap { $0.isFinite ? Self.plain($0) : nil } ?? ""
         case .money(let m): return m?.decimalString ?? ""
         case .date(let d): return d?.description ?? ""
+        case .timestamp(let text, _): return text
         }
     }
 
@@ -148,6 +157,7 @@ struct TableCell: Sendable {
         case .money(let m): return m.map { .money($0.minorUnits, digits: $0.currency.minorDigits) } ?? .empty
         case .percent(let v), .change(let v): return v.map(SheetCell.percent) ?? .empty
         case .date(let d): return d.map { .date($0.description) } ?? .empty
+        case .timestamp(let text, _): return text.isEmpty ? .empty : .date(text)
         }
     }
 

@@ -286,8 +286,7 @@ enum ImportPage {
         rows += [(t("Orders"), .int(s.orders)), (t("Lines"), .int(s.lines)), (t("Customers"), .int(s.customers)),
                  (t("Anonymous orders"), .int(s.anonymousOrders)), (t("Cancelled orders"), .int(s.cancelledOrders))]
         if let first = s.firstOrder, let last = s.lastOrder {
-            rows += [(t("First order"), .text(CustomerPage.timestamp(s.calendar.iso8601(first), f))),
-                     (t("Last order"), .text(CustomerPage.timestamp(s.calendar.iso8601(last), f)))]
+            rows += [(t("First order"), .timestamp(s.calendar.iso8601(first))), (t("Last order"), .timestamp(s.calendar.iso8601(last)))]
         }
         rows.append((t("Reporting currency"), .text(s.reportingCurrency.code + (s.choseReportingCurrency ? t(" (set by this import)") : ""))))
         rows.append((t("Currencies"), .text(s.currencies.map { c in

@@ -99,6 +99,10 @@ import ZIPFoundation
         if shown == csv { return true }
         if shown == "–" { return csv.isEmpty }
         if let d = ShopDate(iso: csv), language.format.date(d) == shown { return true }
+        if csv.count > 10, csv.dropFirst(10).first == "T",
+           CustomerPage.timestamp(csv, language.format) == shown || language.format.dateOfTimestamp(csv) == shown {
+            return true   // a time: ISO 8601 in the CSV, the date (and time) in the page's language
+        }
         var number = shown, percent = false
         for unit in ["\u{A0}%", " %"] where number.hasSuffix(unit) { number.removeLast(unit.count); percent = true }
         for unit in [" DKK", "\u{A0}DKK", "\u{A0}kr.", "\u{A0}kr", " SEK", " NOK", " EUR"] where number.hasSuffix(unit) { number.removeLast(unit.count) }
