@@ -9,8 +9,9 @@ import Synchronization
 /// - An import (or a settings change: anything that changes the store's revision) empties the cache: the first
 ///   request with the new revision drops every entry of the old one.
 /// - Only successful (200) answers are kept; errors are computed every time.
-/// - Routes whose answers depend on more than the revision are never cached: saved audiences (saving one
-///   changes no revision) and the Import page.
+/// - Saved audiences change no revision, so answers about audiences are also keyed by the saved audiences
+///   themselves (a digest of every name, filter and change time, read from the store with each request: a
+///   few rows, and correct when another process saves one). The Import page is never cached.
 /// - Concurrent requests for the same answer compute it once: the others wait for the first (no stampede of
 ///   64 connections recomputing one page after an import).
 /// - Bounded: at most `limitBytes` of bodies (64 MiB by default), the oldest entries dropped first; a body
@@ -46,8 +47,11 @@ public actor ResponseCache {
 
     /// Whether answers to `path` may be kept.
     static func isCacheable(path: String) -> Bool {
-        !(path.contains("/audiences") || path.hasPrefix("/import") || path.hasPrefix("/api/v1/import"))
+        !(path.hasPrefix("/import") || path.hasPrefix("/api/v1/import"))
     }
+
+    /// Whether answers to `path` depend on the saved audiences.
+    static func dependsOnAudiences(path: String) -> Bool { path.contains("/audiences") }
 
     /// The kept answer for `key` under `revision`, waiting when another request is computing it. Nil means
     /// the caller computes it and then calls `fill` (or `abandon`).
@@ -116,7 +120,12 @@ struct ResponseCacheMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         }
         let cache = service.responses
-        let key = "\(service.today(state.calendar))|\(request.uri.description)"
+        var key = "\(service.today(state.calendar))|\(request.uri.description)"
+        if ResponseCache.dependsOnAudiences(path: request.uri.path) {
+            guard let audiences = try? await service.store.listAudiences() else { return try await next(request, context) }
+            let listed = audiences.map { "\($0.name)\u{0}\($0.filter)\u{0}\($0.updatedAt.seconds)\u{0}\($0.builtIn)" }
+            key += "|" + Credentials.sha256Hex(listed.joined(separator: "\u{1}"))
+        }
         if let entry = await cache.lookup(key, revision: state.revision) {
             return Response(status: entry.status, headers: entry.headers, body: .init(byteBuffer: entry.body))
         }
