@@ -68,7 +68,7 @@ enum BulkWriter {
             defer { writer.clearBindings() }
             summary = try body(&writer, empty)
             try writer.updateProducts()
-            if summary.inserted + summary.replaced > 0 { try SQLiteSchema.bumpRevision(db) }
+            if summary.inserted + summary.replaced > 0 { try SQLiteSchema.bumpRevision(db, shopId: shopId) }
             return .commit
         }
         return summary
