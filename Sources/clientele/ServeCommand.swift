@@ -1,18 +1,24 @@
 import ArgumentParser
+import ClienteleCore
+import ClienteleStore
 import ClienteleServer
 import Hummingbird
 
-/// `clientele serve`: the dashboard and the JSON API over one shop (docs/dashboard.md, docs/api.md).
+/// `clientele serve`: the dashboard and the JSON API over every shop of a database (docs/dashboard.md,
+/// docs/api.md, docs/shops.md).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Serve the dashboard and the JSON API for a shop on this computer.",
         discussion: """
         Open http://127.0.0.1:8080/ in a browser; the JSON API is under /api/v1 (docs/api.md).
+        Every shop of the database is served under /shops/NAME/ (its pages and /shops/NAME/api/v1/…); a database
+        with one shop is also served at / (docs/shops.md). --shop NAME serves that shop only.
         There is no sign-in yet, so only loopback addresses are served.
         Examples:
           clientele serve --db demo.sqlite
           clientele serve --db shop.sqlite --port 9000
+          clientele serve --db shops.sqlite                 # http://127.0.0.1:8080/shops/nordic-tea/
         """
     )
 
@@ -27,20 +33,37 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await Self.serve(path: store.path(), host: host, port: port)
+        try await Self.serve(path: store.path(), only: store.namedShop(), host: host, port: port)
     }
 
-    /// Serves the shop at `path` until the process is stopped.
-    static func serve(path: String, host: String, port: Int) async throws {
-        _ = try StoreOptions.open(path: path, create: false)   // the CLI's message for a missing database
-        let service: ShopService
+    /// Serves every shop of the database at `path` (only the shop `only`, when given) until the process is
+    /// stopped. A database without shops gets the shop "default", so that its Import page takes the first file.
+    static func serve(path: String, only: String? = nil, host: String, port: Int) async throws {
+        if let only { try ShopHandle.validate(only) }
+        let database = try StoreOptions.openDatabase(path: path, create: false)
+        let shops = try await database.shops()
+        if shops.isEmpty && only == nil {
+            _ = try await database.createShop(ShopHandle.defaultHandle, settings: ShopSettings())
+        }
+        let directory: ShopDirectory
         do {
-            service = try await StoreOptions.openServerShop(path: path)
+            directory = try await ShopDirectory.open(database: database, only: only) { handle in
+                StoreOptions.snapshotPath(for: path, shop: handle)
+            }
+            // Open the shops before the first request (seeds built-in audiences, loads the snapshots).
+            for shop in try await directory.shops() { _ = try await directory.service(for: shop.handle) }
         } catch let error as APIError {
             throw CLIError(error.description)
         }
-        let app = try ClienteleServer.application(service: service, host: host, port: port)
-        printError("Serving \(StoreOptions.display(path)) on http://\(host.contains(":") ? "[\(host)]" : host):\(port)/ (Ctrl-C stops).")
+        let app = try ClienteleServer.application(directory: directory, host: host, port: port)
+        let address = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+        let served = try await directory.shops()
+        if served.count == 1 {
+            printError("Serving \(StoreOptions.display(path)) on \(address)/ (Ctrl-C stops).")
+        } else {
+            printError("Serving the \(served.count) shops of \(StoreOptions.display(path)) on \(address)/ (Ctrl-C stops):")
+            for shop in served { printError("  \(address)/shops/\(shop.handle)/  \(shop.name)") }
+        }
         try await app.runService()
     }
 }
