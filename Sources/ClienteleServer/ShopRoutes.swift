@@ -45,8 +45,13 @@ struct ShopRoutes: Sendable {
 
     /// Adds the front routes to `router`.
     func add(to router: Router<ServerRequestContext>) {
-        router.get("/shops") { request, _ -> Response in
-            try await listPage(request)
+        for method in Self.methods {
+            router.on("/shops", method: method) { request, _ -> Response in
+                guard request.method == .get || request.method == .head else {
+                    throw APIError(.methodNotAllowed, "/shops is the list of shops, read with GET; each shop's pages and API routes are under /shops/{shop}/….")
+                }
+                return try await listPage(request)
+            }
         }
         for method in Self.methods {
             router.on("/shops/{shop}", method: method) { request, context -> Response in
@@ -75,8 +80,10 @@ struct ShopRoutes: Sendable {
         guard let entry = try await directory.entry(for: handle) else {
             let shops = try await directory.shops()
             let list = shops.isEmpty ? "it holds none yet" : "the shops are " + shops.map { Self.mountPrefix + $0.handle + "/" }.joined(separator: ", ")
-            let shown = handle.count > 80 ? String(handle.prefix(80)) + "…" : handle.removingPercentEncoding ?? handle
-            let message = "There is no shop \"\(shown)\" in this database; \(list)."
+            // Only a well-formed handle is echoed (it cannot carry markup or control characters).
+            let message = ShopHandle.isValid(handle)
+                ? "There is no shop \"\(handle)\" in this database; \(list)."
+                : "There is no such shop in this database (a shop's name is 1 to 64 characters of a-z, 0-9, - and _); \(list)."
             if rest.hasPrefix("/api/") { throw APIError.notFound(message) }
             return try await listPage(request, error: message, status: .notFound)
         }
@@ -109,7 +116,11 @@ struct ShopRoutes: Sendable {
         if shops.isEmpty {
             message = "This database holds no shop yet. Import orders into one first: clientele import FILE --db PATH --shop NAME."
         } else {
-            let example = Self.mountPrefix + shops[0].handle + (path == "/" ? "/" : path)
+            // The example repeats the path when it is plain (letters, digits, / - _ . %) and short.
+            let plain = path.count <= 200 && path.unicodeScalars.allSatisfy {
+                ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "/-_.%".unicodeScalars.contains($0)
+            }
+            let example = Self.mountPrefix + shops[0].handle + (path == "/" || !plain ? "/" : path)
             message = "This database holds several shops, so every page and API route is under /shops/{shop}/…, e.g. \(example). The shops: \(shops.map(\.handle).joined(separator: ", "))."
         }
         let status: HTTPResponse.Status = shops.isEmpty ? .serviceUnavailable : .notFound

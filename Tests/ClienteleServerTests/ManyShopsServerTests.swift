@@ -282,6 +282,29 @@ enum ManyShopsFixture {
         }
     }
 
+    @Test("hostile shop names in the path are a 404 with a message, never a 5xx, and are escaped")
+    func hostileShopSegments() async throws {
+        try await ManyShopsFixture.withClient { client, _ in
+            let segments = ["", "..", "%2e%2e", "tea%2F..%2Fbikes", "TEA", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "tea%00",
+                            String(repeating: "z", count: 5_000), "%ZZ", "bikes%20"]
+            for segment in segments {
+                for rest in ["", "/", "/api/v1/customers", "/customers/bike-cust-1", "/audiences/new"] {
+                    for method in [HTTPRequest.Method.get, .post] {
+                        let uri = "/shops/" + segment + rest
+                        let (status, _, body) = try await ManyShopsFixture.request(client, method, uri)
+                        #expect(status.code < 500, "\(method) \(uri.prefix(120)) gave \(status)")
+                        if status.code >= 400 { #expect(body.contains("error"), "\(uri.prefix(120)) without a message") }
+                        #expect(!body.contains("<script>"), "\(uri.prefix(120)) echoes markup")
+                        for marker in ManyShopsFixture.bikes.markers + ManyShopsFixture.tea.markers
+                        where !marker.contains(" ") && !(uri.removingPercentEncoding ?? uri).contains(marker) {
+                            #expect(!body.contains(marker) || status == .ok, "\(uri.prefix(120)) shows \(marker)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     static func headersHTML(_ headers: HTTPFields) -> Bool { headers[.contentType]?.hasPrefix("text/html") == true }
 
     @Test("a database with one shop is served at / as before, and under /shops/{shop}/ too")
