@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Pure: model, shop calendar, the columnar engine and every METRICS.md figure. No I/O, no clock.
@@ -59,6 +60,8 @@ let package = Package(
             "ClienteleCore", "ClienteleStore", "ClienteleSQLite", "ClientelePostgres", "ClienteleImport", "ClientelePrediction",
             "ClienteleSheets",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
         ]),
         .executableTarget(name: "clientele", dependencies: [
             "ClienteleServer", "ClientelePostgres", "ClienteleSheets",

@@ -117,7 +117,42 @@ enum PostgresSchema {
             )
             """,
         ]),
-        Migration(name: "v4-shop-handles", statements: [
+        Migration(name: "v4-access", statements: [
+            """
+            -- API tokens (only the SHA-256 of the secret is kept), dashboard users (only a password-KDF hash) and
+            -- their sessions (only the SHA-256 of the cookie). Times in seconds since the Unix epoch.
+            CREATE TABLE api_tokens (
+                id text COLLATE "C" PRIMARY KEY CHECK (id <> ''),
+                shop_id bigint NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+                name text NOT NULL,
+                role text NOT NULL CHECK (role IN ('viewer', 'admin')),
+                hash text NOT NULL UNIQUE CHECK (length(hash) = 64),
+                created_at bigint NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE users (
+                shop_id bigint NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+                name text COLLATE "C" NOT NULL CHECK (name <> ''),
+                role text NOT NULL CHECK (role IN ('viewer', 'admin')),
+                password_hash text NOT NULL CHECK (password_hash <> ''),
+                created_at bigint NOT NULL,
+                PRIMARY KEY (shop_id, name)
+            )
+            """,
+            """
+            CREATE TABLE sessions (
+                hash text PRIMARY KEY CHECK (length(hash) = 64),
+                shop_id bigint NOT NULL,
+                user_name text COLLATE "C" NOT NULL,
+                role text NOT NULL CHECK (role IN ('viewer', 'admin')),
+                csrf text NOT NULL CHECK (csrf <> ''),
+                expires_at bigint NOT NULL,
+                FOREIGN KEY (shop_id, user_name) REFERENCES users (shop_id, name) ON DELETE CASCADE
+            )
+            """,
+        ]),
+        Migration(name: "v5-shop-handles", statements: [
             """
             -- Several shops per database: a handle is 1-64 characters of a-z, 0-9, - and _ (checked for new and
             -- changed rows; the shops table and the per-shop revisions exist since v1 and v2).

@@ -98,7 +98,38 @@ enum SQLiteSchema {
                 ) STRICT;
                 """)
         }
-        migrator.registerMigration("v4-shop-handles") { db in
+        migrator.registerMigration("v4-access") { db in
+            try db.execute(sql: """
+                -- API tokens (only the SHA-256 of the secret is kept), dashboard users (only a password-KDF
+                -- hash) and their sessions (only the SHA-256 of the cookie). Times in seconds since the Unix epoch.
+                CREATE TABLE api_tokens (
+                    id TEXT PRIMARY KEY CHECK (id <> ''),
+                    shop_id INTEGER NOT NULL REFERENCES shop(id),
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('viewer', 'admin')),
+                    hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64),
+                    created_at INTEGER NOT NULL
+                ) STRICT;
+                CREATE TABLE users (
+                    shop_id INTEGER NOT NULL REFERENCES shop(id),
+                    name TEXT NOT NULL CHECK (name <> ''),
+                    role TEXT NOT NULL CHECK (role IN ('viewer', 'admin')),
+                    password_hash TEXT NOT NULL CHECK (password_hash <> ''),
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (shop_id, name)
+                ) STRICT, WITHOUT ROWID;
+                CREATE TABLE sessions (
+                    hash TEXT PRIMARY KEY CHECK (length(hash) = 64),
+                    shop_id INTEGER NOT NULL,
+                    user_name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('viewer', 'admin')),
+                    csrf TEXT NOT NULL CHECK (csrf <> ''),
+                    expires_at INTEGER NOT NULL,
+                    FOREIGN KEY (shop_id, user_name) REFERENCES users(shop_id, name) ON DELETE CASCADE
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v5-shop-handles") { db in
             try db.execute(sql: """
                 -- Several shops per database. Each shop is named by a unique handle (1-64 characters of a-z, 0-9,
                 -- - and _); the one shop of an older database is "default".

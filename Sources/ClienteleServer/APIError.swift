@@ -1,5 +1,6 @@
 import ClienteleCore
 import Hummingbird
+import HTTPTypes
 
 /// An error a request ends in: its HTTP status and the exact sentence the user reads. The API sends it as
 /// `{"error": "…"}`; pages show it in the layout.
@@ -35,7 +36,8 @@ extension Response {
     /// A response with `text` as its body.
     static func text(_ text: String, status: HTTPResponse.Status = .ok, contentType: String,
                      extraHeaders: HTTPFields = [:]) -> Response {
-        var headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-store"]
+        var headers: HTTPFields = [.contentType: contentType, .cacheControl: "no-store",
+                                   HTTPField.Name("X-Content-Type-Options")!: "nosniff"]
         headers.append(contentsOf: extraHeaders)
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }

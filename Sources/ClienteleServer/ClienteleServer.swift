@@ -23,23 +23,26 @@ public enum ClienteleServer {
 
     /// The sentence `clientele serve` prints for a host it refuses.
     public static func nonLoopbackMessage(_ host: String) -> String {
-        "The dashboard has no sign-in yet, so it only listens on this computer: use --host 127.0.0.1 (or localhost), not \(host). To reach it from elsewhere, use an SSH tunnel: ssh -L 8080:127.0.0.1:8080 SERVER."
+        "Listening on \(host) lets other computers in, so every request must sign in first: create an API token (clientele token create --role viewer) or a dashboard user (clientele user add NAME --role admin) and start again, or use --host 127.0.0.1 (this computer only)."
     }
 
     /// The router of the dashboard and the API for `service`.
     public static func router(service: ShopService) -> Router<ServerRequestContext> {
         let router = Router(context: ServerRequestContext.self)
+        router.add(middleware: AccessMiddleware(service: service))
         router.add(middleware: ResponseCacheMiddleware(service: service))
+        LoginPage.add(to: router, service: service)
         SummaryRoutes(service: service).add(to: router)
         APIRoutes(service: service).add(to: router)
         PageRoutes(service: service).add(to: router)
         return router
     }
 
-    /// The application serving `service` on `host:port` (refusing a non-loopback host).
+    /// The application serving `service` on `host:port`. A non-loopback host is refused unless the service
+    /// always requires signing in (`AccessGate.alwaysRequired`).
     public static func application(service: ShopService, host: String = "127.0.0.1", port: Int = 8080) throws
         -> some ApplicationProtocol {
-        guard isLoopback(host) else { throw APIError.badRequest(nonLoopbackMessage(host)) }
+        guard isLoopback(host) || service.access.alwaysRequired else { throw APIError.badRequest(nonLoopbackMessage(host)) }
         return Application(
             router: router(service: service),
             server: .http1(configuration: .init(idleTimeout: .seconds(idleTimeoutSeconds))),
@@ -48,16 +51,18 @@ public enum ClienteleServer {
 
     /// Opens the SQLite shop at `path` for serving: seeds the built-in audiences and loads the snapshot
     /// (cached at `PATH.snapshot`) before the first request.
-    public static func openShop(path: String) async throws -> ShopService {
-        try await openShop(store: try SQLiteOrderStore(path: path), cachePath: path + ".snapshot")
+    public static func openShop(path: String, requireSignIn: Bool = false) async throws -> ShopService {
+        try await openShop(store: try SQLiteOrderStore(path: path), cachePath: path + ".snapshot", requireSignIn: requireSignIn)
     }
 
     /// Opens the shop in `store` (SQLite, PostgreSQL, …) for serving, caching the snapshot at `cachePath`: seeds
     /// the built-in audiences and loads the snapshot before the first request. A shop that cannot be loaded
     /// yet (no orders, an unknown time zone) is served all the same: its pages say why, and the Import page
     /// takes its first file.
-    public static func openShop(store: any OrderStore, cachePath: String?) async throws -> ShopService {
-        let service = ShopService(store: store, cachePath: cachePath)
+    /// With `requireSignIn`, every request must carry a token or a session even while the database holds none.
+    public static func openShop(store: any OrderStore, cachePath: String?, requireSignIn: Bool = false) async throws -> ShopService {
+        let access = AccessGate(store: store as? any AccessStore, alwaysRequired: requireSignIn)
+        let service = ShopService(store: store, cachePath: cachePath, access: access)
         try await AudienceRoutes.seedBuiltIns(store, now: ShopService.systemNow())
         do {
             _ = try await service.current()

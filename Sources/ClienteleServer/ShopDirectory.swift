@@ -19,29 +19,34 @@ public actor ShopDirectory {
     public nonisolated let only: String?
     /// How often (seconds) the list of shops is read again; 0 reads it for every request.
     public nonisolated let listSeconds: Double
+    /// Whether every request must sign in whatever the database holds (`serve --host` beyond this computer,
+    /// `--require-sign-in`): then the list of shops is never shown.
+    public nonisolated let requireSignIn: Bool
     private let makeService: @Sendable (String, any OrderStore) async throws -> ShopService
     private var entries: [String: Entry] = [:]
     private var opening: [String: Task<Entry, any Error>] = [:]
     private var listed: [ShopListing] = []
     private var listedAt: ContinuousClock.Instant?
+    private var gate: AccessGate?
 
     /// The shops of `database` (only `only`, when given), each served by the service `makeService` makes from
     /// its handle and store.
-    public init(database: any ShopDatabase, only: String? = nil, listSeconds: Double = 1,
+    public init(database: any ShopDatabase, only: String? = nil, listSeconds: Double = 1, requireSignIn: Bool = false,
                 makeService: @escaping @Sendable (String, any OrderStore) async throws -> ShopService) {
         self.database = database
         self.only = only
         self.listSeconds = listSeconds
+        self.requireSignIn = requireSignIn
         self.makeService = makeService
     }
 
-    /// The shops of `database` served with `ClienteleServer.openShop(store:cachePath:)` (built-in audiences
-    /// seeded, snapshot cached at `cachePath(handle)`). Reads the list once, so that a database that cannot be
-    /// reached fails here; a restriction to a shop the database does not hold is a `noSuchShop` error.
-    public static func open(database: any ShopDatabase, only: String? = nil,
+    /// The shops of `database` served with `ClienteleServer.openShop(store:cachePath:requireSignIn:)` (built-in
+    /// audiences seeded, snapshot cached at `cachePath(handle)`). Reads the list once, so that a database that
+    /// cannot be reached fails here; a restriction to a shop the database does not hold is a `noSuchShop` error.
+    public static func open(database: any ShopDatabase, only: String? = nil, requireSignIn: Bool = false,
                             cachePath: @escaping @Sendable (String) -> String?) async throws -> ShopDirectory {
-        let directory = ShopDirectory(database: database, only: only) { handle, store in
-            try await ClienteleServer.openShop(store: store, cachePath: cachePath(handle))
+        let directory = ShopDirectory(database: database, only: only, requireSignIn: requireSignIn) { handle, store in
+            try await ClienteleServer.openShop(store: store, cachePath: cachePath(handle), requireSignIn: requireSignIn)
         }
         let all = try await database.shops()
         if let only, !all.contains(where: { $0.handle == only }) {
@@ -64,6 +69,19 @@ public actor ShopDirectory {
         listed = all
         listedAt = .now
         return all
+    }
+
+    /// Whether the list of shops may be shown (at `/`, `/shops`, `/api/v1/shops` and in "no such shop" answers):
+    /// not once signing in is required (`requireSignIn`, or credentials anywhere in the database: the same rule
+    /// as each shop's `AccessGate`), since nobody has signed in to the database as a whole.
+    public func listIsPublic() async throws -> Bool {
+        if requireSignIn { return false }
+        if gate == nil {
+            guard let first = try await shops().first else { return true }
+            let store = try await database.store(shop: first.handle)
+            gate = AccessGate(store: store as? any AccessStore)
+        }
+        return try await !(gate?.isRequired() ?? false)
     }
 
     /// The service of shop `handle`, opened on first use; nil when the database holds no such shop.

@@ -14,10 +14,11 @@ extension ClienteleServer {
         return router
     }
 
-    /// The application serving every shop of `directory` on `host:port` (refusing a non-loopback host).
+    /// The application serving every shop of `directory` on `host:port`. A non-loopback host is refused unless
+    /// every request must sign in (`ShopDirectory.requireSignIn`).
     public static func application(directory: ShopDirectory, host: String = "127.0.0.1", port: Int = 8080) throws
         -> some ApplicationProtocol {
-        guard isLoopback(host) else { throw APIError.badRequest(nonLoopbackMessage(host)) }
+        guard isLoopback(host) || directory.requireSignIn else { throw APIError.badRequest(nonLoopbackMessage(host)) }
         return Application(
             router: router(directory: directory),
             server: .http1(configuration: .init(idleTimeout: .seconds(idleTimeoutSeconds))),
@@ -31,9 +32,12 @@ extension ClienteleServer {
 /// Pages are written for the root: every link, form action and redirect a shop's router makes starts with `/`
 /// (`/customers`, `/api/v1/customers.csv`, `Location: /audiences/x`). Mounting a shop under `/shops/{shop}`
 /// rewrites them on the way out: in HTML answers the root-relative values of `href`, `action`, `src` and
-/// `formaction` attributes, and in every answer the `Location` header, get the prefix. (Shop data in pages is
-/// HTML-escaped, so a quote in it never looks like the start of an attribute value.) JSON, CSV and .xlsx answers
-/// are sent unchanged.
+/// `formaction` attributes, and in every answer the `Location` header and the `Path` of every `Set-Cookie` (so that
+/// each shop's sign-in cookie is sent to that shop only), get the prefix. (Shop data in pages is HTML-escaped, so
+/// a quote in it never looks like the start of an attribute value.) JSON, CSV and .xlsx answers are sent unchanged.
+///
+/// Once signing in is required (`ShopDirectory.listIsPublic`), the names of the shops are never shown: not at
+/// `/`, `/shops` or `/api/v1/shops`, and not in "no such shop" answers.
 struct ShopRoutes: Sendable {
     /// The shops served.
     let directory: ShopDirectory
@@ -78,6 +82,10 @@ struct ShopRoutes: Sendable {
         var rest = String(afterPrefix[end...])
         if !rest.hasPrefix("/") { rest = "/" + rest }
         guard let entry = try await directory.entry(for: handle) else {
+            guard try await directory.listIsPublic() else {
+                if rest.hasPrefix("/api/") { throw APIError.notFound("There is no such shop.") }
+                return try await listPage(request, error: "There is no such shop.", status: .notFound)
+            }
             let shops = try await directory.shops()
             let list = shops.isEmpty ? "it holds none yet" : "the shops are " + shops.map { Self.mountPrefix + $0.handle + "/" }.joined(separator: ", ")
             // Only a well-formed handle is echoed (it cannot carry markup or control characters).
@@ -101,6 +109,9 @@ struct ShopRoutes: Sendable {
     func unprefixed(_ request: Request, context: ServerRequestContext, root: Bool) async throws -> Response {
         let shops = try await directory.shops()
         if request.method == .get && request.uri.path == "/api/v1/shops" {
+            guard try await directory.listIsPublic() else {
+                throw APIError(.unauthorized, "The list of shops is not shown once signing in is required: use your shop's own address, /shops/NAME/api/v1/….")
+            }
             let list = shops.map { shop -> JSONValue in
                 .object([("handle", .string(shop.handle)), ("name", .string(shop.name)),
                          ("url", .string(Self.mountPrefix + shop.handle + "/"))])
@@ -115,6 +126,8 @@ struct ShopRoutes: Sendable {
         let message: String
         if shops.isEmpty {
             message = "This database holds no shop yet. Import orders into one first: clientele import FILE --db PATH --shop NAME."
+        } else if try await !directory.listIsPublic() {
+            message = "This database holds several shops, so every page and API route is under /shops/NAME/… (your shop's handle): /shops/{shop}/…."
         } else {
             // The example repeats the path when it is plain (letters, digits, / - _ . %) and short.
             let plain = path.count <= 200 && path.unicodeScalars.allSatisfy {
@@ -133,7 +146,9 @@ struct ShopRoutes: Sendable {
         let shops = try await directory.shops()
         var body = ""
         if let error { body += "<p class=\"error\" role=\"alert\">\(html(error))</p>\n" }
-        if shops.isEmpty {
+        if try await !directory.listIsPublic() {
+            body += "<p>Open your shop at its own address, /shops/NAME/, and sign in there.</p>"
+        } else if shops.isEmpty {
             body += "<p>This database holds no shop yet.</p>"
         } else {
             body += "<p>This database holds \(shops.count == 1 ? "one shop" : "\(shops.count) shops"). Each has its own dashboard and API:</p>\n<table><thead><tr><th scope=\"col\">Shop</th><th scope=\"col\">Handle</th><th scope=\"col\">API</th></tr></thead><tbody>\n"
@@ -173,6 +188,11 @@ struct ShopRoutes: Sendable {
         if let location = response.headers[.location] {
             response.headers[.location] = prefixed(location, prefix)
         }
+        let cookies = response.headers[values: .setCookie]
+        if !cookies.isEmpty {
+            response.headers[.setCookie] = nil
+            for cookie in cookies { response.headers.append(HTTPField(name: .setCookie, value: cookiePath(cookie, prefix))) }
+        }
         guard let type = response.headers[.contentType], type.lowercased().hasPrefix("text/html") else { return response }
         let collector = ByteBufferCollector()
         try await response.body.write(collector)
@@ -180,6 +200,18 @@ struct ShopRoutes: Sendable {
         response.headers[.contentLength] = nil
         response.body = ResponseBody(byteBuffer: ByteBuffer(bytes: rewritten))
         return response
+    }
+
+    /// The `Set-Cookie` value `cookie` with its `Path` under `prefix` (`Path=/` becomes `Path=/shops/NAME`, which a
+    /// browser sends to `/shops/NAME` and everything under it, and to no other shop).
+    static func cookiePath(_ cookie: String, _ prefix: String) -> String {
+        cookie.split(separator: ";", omittingEmptySubsequences: false).map { part -> String in
+            let trimmed = part.drop { $0 == " " }
+            guard trimmed.lowercased().hasPrefix("path=") else { return String(part) }
+            let path = trimmed.dropFirst(5)
+            let mounted = path == "/" ? prefix : prefixed(String(path), prefix)
+            return String(part.prefix { $0 == " " }) + "Path=" + mounted
+        }.joined(separator: ";")
     }
 
     /// `url` with `prefix` in front when it is root-relative (`/x`, not `//host/x`).

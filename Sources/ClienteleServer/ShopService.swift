@@ -38,6 +38,8 @@ public actor ShopService {
     public nonisolated let fits = FitCache()
     /// The answers of GET requests per revision, date and query (`ResponseCache`).
     public nonisolated let responses = ResponseCache()
+    /// Who must sign in (`AccessGate`): by default, everyone once the database holds a token or a user.
+    public nonisolated let access: AccessGate
 
     private var state: ShopState?
     private var checkedAt: Int64 = .min
@@ -45,9 +47,10 @@ public actor ShopService {
 
     /// A service over `store`, caching the snapshot at `cachePath`.
     public init(store: any OrderStore, cachePath: String?, revisionCheckSeconds: Int64 = 1,
-                requestSeconds: Double = RequestDeadline.defaultSeconds,
+                requestSeconds: Double = RequestDeadline.defaultSeconds, access: AccessGate? = nil,
                 now: @escaping @Sendable () -> Instant = ShopService.systemNow) {
         self.requestSeconds = requestSeconds
+        self.access = access ?? AccessGate(store: store as? any AccessStore, now: now)
         self.store = store
         self.cachePath = cachePath
         self.now = now

@@ -10,6 +10,8 @@ public actor InMemoryOrderStore: OrderStore {
     private var changes = 0
     private var audiences: [ByteString: SavedAudience] = [:]
     private var seedVersion = 0
+    /// Tokens, users and sessions (`InMemoryOrderStore+Access.swift`).
+    var access = InMemoryAccess()
 
     /// An empty store with the given settings (METRICS.md defaults unless told otherwise).
     public init(settings: ShopSettings = ShopSettings()) {

@@ -24,6 +24,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let invalidShopHandle = Code("invalidShopHandle")
         /// The database holds no shop with the handle asked for.
         public static let noSuchShop = Code("noSuchShop")
+        /// A token, user or session breaks a store rule (an empty or too long name, a token id taken).
+        public static let invalidCredential = Code("invalidCredential")
         /// Any other storage failure (disk full, I/O error, database busy …).
         public static let storageFailure = Code("storageFailure")
 

@@ -34,7 +34,7 @@ enum CLI {
 
     /// Runs `clientele args…` with `directory` as its working directory and waits for it to end. The
     /// environment is the test process's without `CLIENTELE_DB`, `CLIENTELE_DATABASE_URL` and `CLIENTELE_SHOP`, plus `environment`.
-    static func run(_ args: [String], in directory: URL, environment: [String: String] = [:]) async throws -> CLIResult {
+    static func run(_ args: [String], in directory: URL, environment: [String: String] = [:], input: String? = nil) async throws -> CLIResult {
         let out = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
         let err = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
@@ -58,6 +58,12 @@ enum CLI {
         process.standardOutput = outHandle
         process.standardError = errHandle
         process.standardInput = FileHandle.nullDevice
+        if let input {
+            let file = directory.appendingPathComponent(".stdin-\(UUID().uuidString)")
+            try Data(input.utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            process.standardInput = try FileHandle(forReadingFrom: file)
+        }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { p in continuation.resume(returning: p.terminationStatus) }
             do { try process.run() } catch {

@@ -1,6 +1,6 @@
 import ClienteleCore
 import ClienteleSQLite
-import ClienteleStore
+@testable import ClienteleStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -303,6 +303,64 @@ enum ManyShopsFixture {
                 }
             }
         }
+    }
+
+    @Test("with sign-in on: each shop's token opens that shop only, sessions are per shop, the shops are not listed")
+    func accessPerShop() async throws {
+        try await ManyShopsFixture.withClient { client, database in
+            let tea = try database.orderStore(shop: "tea"), bikes = try database.orderStore(shop: "bikes")
+            let teaToken = Credentials.newToken(), bikeToken = Credentials.newToken()
+            try await tea.createToken(AccessToken(id: teaToken.id, name: "tea script", role: .viewer, hash: teaToken.hash, createdAt: ManyShopsFixture.now))
+            try await bikes.createToken(AccessToken(id: bikeToken.id, name: "bike script", role: .viewer, hash: bikeToken.hash, createdAt: ManyShopsFixture.now))
+            try await tea.saveUser(AccessUser(name: "ada", role: .admin, passwordHash: try Credentials.hashPassword("tea for two"),
+                                              createdAt: ManyShopsFixture.now))
+
+            func get(_ uri: String, token: String? = nil, cookie: String? = nil) async throws -> (HTTPResponse.Status, HTTPFields, String) {
+                var headers: HTTPFields = [:]
+                if let token { headers[.authorization] = "Bearer " + token }
+                if let cookie { headers[.cookie] = cookie }
+                return try await client.execute(uri: uri, method: .get, headers: headers) { r in (r.status, r.headers, String(buffer: r.body)) }
+            }
+            // Without credentials: 401; with the shop's own token: its data; with the other shop's token: 404.
+            #expect(try await get("/shops/tea/api/v1/customers").0 == .unauthorized)
+            let (ok, _, own) = try await get("/shops/tea/api/v1/customers?top=10", token: teaToken.secret)
+            #expect(ok == .ok && own.contains("alma@teahouse-aurora.example"))
+            let (foreign, _, body) = try await get("/shops/tea/api/v1/customers", token: bikeToken.secret)
+            #expect(foreign == .notFound)
+            for marker in ManyShopsFixture.tea.markers { #expect(!body.contains(marker)) }
+            #expect(try await get("/shops/bikes/api/v1/customers", token: bikeToken.secret).0 == .ok)
+
+            // The names of the shops are not shown to someone who has not signed in.
+            for uri in ["/", "/shops", "/shops/nope/", "/api/v1/shops", "/api/v1/customers", "/analytics"] {
+                let (_, _, text) = try await get(uri)
+                for name in ["Teahouse Aurora", "Velo Borealis", "/shops/tea", "/shops/bikes"] {
+                    #expect(!text.contains(name), "\(uri) shows \(name)")
+                }
+            }
+            #expect(try await get("/api/v1/shops").0 == .unauthorized)
+
+            // Signing in to one shop: the cookie is for that shop's path, the redirect stays in the shop.
+            let (signedIn, headers, _) = try await client.execute(
+                uri: "/shops/tea/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "name=ada&password=tea+for+two&next=%2Fanalytics")) { r in (r.status, r.headers, String(buffer: r.body)) }
+            #expect(signedIn == .seeOther)
+            #expect(headers[.location] == "/shops/tea/analytics")
+            let setCookie = try #require(headers[.setCookie])
+            #expect(setCookie.contains("; Path=/shops/tea;") && !setCookie.contains("Path=/;"), "\(setCookie)")
+            let session = String(setCookie.prefix { $0 != ";" })
+            #expect(try await get("/shops/tea/analytics", cookie: session).0 == .ok)
+            #expect(try await get("/shops/bikes/analytics", cookie: session).0 == .unauthorized, "a tea session is no bike session")
+            // The sign-in form of a mounted shop posts to the shop's own /login.
+            let (_, _, form) = try await get("/shops/bikes/analytics")
+            #expect(form.contains("action=\"/shops/bikes/login\""))
+        }
+    }
+
+    @Test("a cookie's Path is mounted under the shop")
+    func cookiePaths() {
+        #expect(ShopRoutes.cookiePath("s=1; Path=/; HttpOnly", "/shops/a") == "s=1; Path=/shops/a; HttpOnly")
+        #expect(ShopRoutes.cookiePath("s=1; path=/x; Secure", "/shops/a") == "s=1; Path=/shops/a/x; Secure")
+        #expect(ShopRoutes.cookiePath("s=1; HttpOnly", "/shops/a") == "s=1; HttpOnly")
     }
 
     static func headersHTML(_ headers: HTTPFields) -> Bool { headers[.contentType]?.hasPrefix("text/html") == true }

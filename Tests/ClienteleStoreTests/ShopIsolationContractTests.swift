@@ -78,7 +78,7 @@ struct ShopIsolationContractTests {
 
     /// The reference checksum: an in-memory store holding exactly this content.
     static func reference(_ settings: ShopSettings, _ orders: [Order], audiences: [SavedAudience] = []) async throws -> String {
-        let store = InMemoryOrderStore(settings: settings)
+        let store: any OrderStore = InMemoryOrderStore(settings: settings)
         _ = try await store.replaceOrders(orders)
         for audience in audiences { try await store.saveAudience(audience) }
         return try await store.contentChecksum()
@@ -125,7 +125,7 @@ struct ShopIsolationContractTests {
             // Each checksum is the one of an in-memory store holding only that shop's content.
             let checksumA = try await a.contentChecksum()
             let checksumB = try await b.contentChecksum()
-            let expectedA = InMemoryOrderStore(settings: Self.settingsA())
+            let expectedA: any OrderStore = InMemoryOrderStore(settings: Self.settingsA())
             _ = try await expectedA.replaceOrders(Fixtures.orders())
             try await expectedA.saveAudience(Self.audience("tea-lovers", "orders >= 2"))
             _ = try await expectedA.seedAudiences([Self.audience("built-in", "orders = 1")], version: 3)
@@ -252,7 +252,7 @@ struct ShopIsolationContractTests {
         let second = try database.orderStore(shop: "second")
         #expect(try await second.counts() == StoreCounts(orders: 0, lines: 0, products: 0))
         #expect(try await second.revision() != revision)
-        #expect(try await store.appliedMigrations().last == "v4-shop-handles")
+        #expect(try await store.appliedMigrations().last == "v5-shop-handles")
     }
 
     @Test("SQLiteOrderStore(path:shop:) creates the named shop only; both stores refuse an invalid handle")
