@@ -122,19 +122,35 @@ def get_json(url):
         return json.loads(r.read().decode())
 
 
+def holdout_start(base):
+    """A calibration end half a year before the demo's last order, so the Predictions page shows a holdout."""
+    import datetime
+    try:
+        last = (get_json(base + "/api/v1/fit").get("data") or {}).get("calibrationEnd") or "2025-06-30"
+    except Exception:
+        last = "2025-06-30"
+    day = datetime.date.fromisoformat(str(last)[:10]) - datetime.timedelta(days=182)
+    return day.isoformat()
+
+
 def pages(base):
     """Every page of the dashboard, with the ones that need a real customer or audience filled in."""
     urls = ["/", "/?period=this-year&compare=last-year", "/analytics", "/analytics?by=week", "/audiences",
-            "/retention", "/behaviour", "/settings"]
+            "/retention", "/behaviour", "/settings",
+            # The pages in the other languages (docs/dashboard.md, "Languages").
+            "/?lang=da", "/retention?lang=sv&by=quarter", "/behaviour?lang=nb", "/analytics?lang=sv"]
     top = get_json(base + "/api/v1/customers?top=1").get("topCustomers") or []
     if top:
         key = top[0].get("customer") or top[0].get("email")
         if key:
             urls.append("/customers/" + urllib.parse.quote(str(key), safe=""))
+            urls.append("/customers/" + urllib.parse.quote(str(key), safe="") + "?lang=nb")
     audiences = get_json(base + "/api/v1/audiences")
-    extras = ["/predictions", "/import", "/audiences/new"]
+    extras = ["/predictions", "/import", "/audiences/new", "/predictions?lang=da&calibrationEnd=" + holdout_start(base),
+              "/import?lang=nb", "/audiences/new?lang=sv&filter=orders+%3E%3D+2"]
     if audiences:
         extras.append("/audiences/" + urllib.parse.quote(audiences[0]["name"], safe=""))
+        extras.append("/audiences/" + urllib.parse.quote(audiences[0]["name"], safe="") + "?lang=da")
     # Pages the server has (a 404 here would be a missing page, which the page list in docs/dashboard.md names).
     for extra in extras:
         try:

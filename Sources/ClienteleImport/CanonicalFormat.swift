@@ -263,6 +263,12 @@ extension OrderFileParser {
 
     /// Reports an order-level field that differs from the order's first line.
     private mutating func disagree(_ column: String, _ value: String, _ orderId: String, _ firstLine: Int, _ firstValue: String) {
+        // E-mails and customer ids are personal data: the message says where, not what (docs/privacy.md, "Logs").
+        if column == "email" || column == "customer_id" {
+            fail(.disagreement, column: column,
+                 "\(column) of order \(orderId) disagrees with line \(firstLine) (the values are personal data and not repeated here)")
+            return
+        }
         fail(.disagreement, column: column, value: value,
              "\(column) \(quoted(value)) of order \(orderId) disagrees with line \(firstLine) (\(quoted(firstValue)))")
     }

@@ -94,6 +94,7 @@ struct PostgresBulkWriter {
                 """)
         }
         let summary = shopWasEmpty ? try await insertAll() : try await merge()
+        try await PostgresOrderStore.eraseForgottenAgain(connection, shopId: shopId, logger: logger)
         if summary.inserted + summary.replaced > 0 {
             try await PostgresSchema.bumpRevision(connection, shopId: shopId, logger: logger)
         }

@@ -128,16 +128,18 @@ public final class PostgresOrderStore: OrderStore, CustomStringConvertible {
     /// Replaces the shop's settings (the revision changes only when they differ from the stored ones).
     public func saveSettings(_ settings: ShopSettings) async throws {
         let thresholds = try settings.thresholds.storedJSON()
+        let retention = settings.retentionYears.map(Int64.init)
         let shopId = try await shopId()
         try await run {
             try await self.pool.withConnection { connection in
                 try await PostgresSQL.transaction(connection, logger: self.logger) { connection in
                     let changed = try await PostgresSQL.affectedRows("""
                         UPDATE shops SET name = \(settings.name), time_zone = \(settings.timeZone),
-                            currency = \(settings.currency), locale = \(settings.locale), thresholds = \(thresholds)::json
-                        WHERE id = \(shopId) AND (name, time_zone, currency, locale, thresholds::text)
+                            currency = \(settings.currency), locale = \(settings.locale), thresholds = \(thresholds)::json,
+                            retention_years = \(retention)::integer
+                        WHERE id = \(shopId) AND (name, time_zone, currency, locale, thresholds::text, retention_years)
                             IS DISTINCT FROM (\(settings.name), \(settings.timeZone), \(settings.currency),
-                                              \(settings.locale), \(thresholds))
+                                              \(settings.locale), \(thresholds), \(retention)::integer)
                         """, on: connection, logger: self.logger)
                     if changed > 0 { try await PostgresSchema.bumpRevision(connection, shopId: shopId, logger: self.logger) }
                 }
@@ -147,14 +149,14 @@ public final class PostgresOrderStore: OrderStore, CustomStringConvertible {
 
     static func readSettings(_ connection: PostgresConnection, shopId: Int64, logger: Logger) async throws -> ShopSettings {
         let rows = try await PostgresSQL.rows("""
-            SELECT name, time_zone, currency, locale, thresholds::text FROM shops WHERE id = \(shopId)
+            SELECT name, time_zone, currency, locale, thresholds::text, retention_years FROM shops WHERE id = \(shopId)
             """, on: connection, logger: logger)
-        guard let row = rows.first?.cells, row.count == 5 else {
+        guard let row = rows.first?.cells, row.count == 6 else {
             throw StoreError(.corruptData, "the database has no shop settings")
         }
         let thresholds = try ShopSettings.Thresholds(storedJSON: row[4].string ?? "")
         return ShopSettings(name: row[0].string ?? "", timeZone: row[1].string ?? "UTC", currency: row[2].string,
-                            locale: row[3].string ?? "", thresholds: thresholds)
+                            locale: row[3].string ?? "", thresholds: thresholds, retentionYears: row[5].int64.map { Int($0) })
     }
 
     // MARK: Reads
@@ -217,6 +219,10 @@ public final class PostgresOrderStore: OrderStore, CustomStringConvertible {
                         sum.add(audience)
                     }
                     sum.addAudienceSeedVersion(try await Self.readSeedVersion(connection, shopId: shopId, logger: self.logger))
+                    for entry in try await Self.readPrivacyLog(connection, shopId: shopId, logger: self.logger) { sum.add(entry) }
+                    for id in try await Self.readForgottenOrderIds(connection, shopId: shopId, logger: self.logger) {
+                        sum.addForgottenOrder(id)
+                    }
                     return sum.finalize()
                 }
             }

@@ -117,7 +117,36 @@ enum PostgresSchema {
             )
             """,
         ]),
-        Migration(name: "v4-access", statements: [
+        Migration(name: "v4-privacy", statements: [
+            """
+            -- The shop's retention limit in years (docs/privacy.md); NULL: none.
+            ALTER TABLE shops ADD COLUMN retention_years integer
+                CHECK (retention_years IS NULL OR retention_years BETWEEN 1 AND 100)
+            """,
+            """
+            -- When customers were forgotten, why, and how many: counts only, never an e-mail or a name.
+            -- happened_at in seconds since the Unix epoch, given by the caller; id keeps the order of entries.
+            CREATE TABLE privacy_log (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                shop_id bigint NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+                happened_at bigint NOT NULL,
+                action text NOT NULL CHECK (action IN ('forget', 'retention')),
+                customers bigint NOT NULL CHECK (customers >= 0),
+                orders bigint NOT NULL CHECK (orders >= 0),
+                audiences bigint NOT NULL CHECK (audiences >= 0)
+            )
+            """,
+            """
+            -- The ids of anonymised orders: an import that brings one back (an older export) has its customer id,
+            -- e-mail and country erased again in the same transaction. An order id names no one.
+            CREATE TABLE forgotten_orders (
+                shop_id bigint NOT NULL REFERENCES shops (id) ON DELETE CASCADE,
+                order_id text COLLATE "C" NOT NULL CHECK (order_id <> ''),
+                PRIMARY KEY (shop_id, order_id)
+            )
+            """,
+        ]),
+        Migration(name: "v5-access", statements: [
             """
             -- API tokens (only the SHA-256 of the secret is kept), dashboard users (only a password-KDF hash) and
             -- their sessions (only the SHA-256 of the cookie). Times in seconds since the Unix epoch.
@@ -152,7 +181,7 @@ enum PostgresSchema {
             )
             """,
         ]),
-        Migration(name: "v5-shop-handles", statements: [
+        Migration(name: "v6-shop-handles", statements: [
             """
             -- Several shops per database: a handle is 1-64 characters of a-z, 0-9, - and _ (checked for new and
             -- changed rows; the shops table and the per-shop revisions exist since v1 and v2).
@@ -259,8 +288,9 @@ enum PostgresSchema {
         let instance = randomInstance()
         return try await PostgresSQL.transaction(connection, logger: logger) { connection in
             let rows = try await PostgresSQL.rows("""
-                INSERT INTO shops (handle, name, time_zone, currency, locale, thresholds)
-                VALUES (\(handle), \(settings.name), \(settings.timeZone), \(settings.currency), \(settings.locale), \(thresholds)::json)
+                INSERT INTO shops (handle, name, time_zone, currency, locale, thresholds, retention_years)
+                VALUES (\(handle), \(settings.name), \(settings.timeZone), \(settings.currency), \(settings.locale), \(thresholds)::json,
+                        \(settings.retentionYears.map(Int64.init))::integer)
                 ON CONFLICT (handle) DO NOTHING
                 RETURNING id
                 """, on: connection, logger: logger)

@@ -67,6 +67,7 @@ enum BulkWriter {
             var writer = try Writer(db: db, shopId: shopId)
             defer { writer.clearBindings() }
             summary = try body(&writer, empty)
+            try SQLiteOrderStore.eraseForgottenAgain(db, shopId: shopId)
             try writer.updateProducts()
             if summary.inserted + summary.replaced > 0 { try SQLiteSchema.bumpRevision(db, shopId: shopId) }
             return .commit

@@ -50,9 +50,10 @@ public final class SQLiteOrderStore: OrderStore {
         try await run { [shopId] in
             try await self.pool.write { db in
                 try db.execute(sql: """
-                    UPDATE shop SET name = ?, time_zone = ?, currency = ?, locale = ?, thresholds = ? WHERE id = ?
+                    UPDATE shop SET name = ?, time_zone = ?, currency = ?, locale = ?, thresholds = ?, retention_years = ?
+                    WHERE id = ?
                     """, arguments: [settings.name, settings.timeZone, settings.currency, settings.locale,
-                                     thresholds, shopId])
+                                     thresholds, settings.retentionYears, shopId])
                 if db.changesCount > 0 { try SQLiteSchema.bumpRevision(db, shopId: shopId) }
             }
         }
@@ -60,14 +61,14 @@ public final class SQLiteOrderStore: OrderStore {
 
     static func readSettings(_ db: Database, shopId: Int64) throws -> ShopSettings {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT name, time_zone, currency, locale, thresholds FROM shop WHERE id = ?
+            SELECT name, time_zone, currency, locale, thresholds, retention_years FROM shop WHERE id = ?
             """, arguments: [shopId]) else {
             throw StoreError(.corruptData, "the database has no shop settings")
         }
         let thresholdsJSON: String = row["thresholds"]
         let thresholds = try ShopSettings.Thresholds(storedJSON: thresholdsJSON)
         return ShopSettings(name: row["name"], timeZone: row["time_zone"], currency: row["currency"],
-                            locale: row["locale"], thresholds: thresholds)
+                            locale: row["locale"], thresholds: thresholds, retentionYears: row["retention_years"])
     }
 
     // MARK: Orders
@@ -134,6 +135,8 @@ public final class SQLiteOrderStore: OrderStore {
                 try OrderScanner.scan(db, shopId: shopId) { sum.add($0) }
                 for audience in try SQLiteOrderStore.readAudiences(db, shopId: shopId) { sum.add(audience) }
                 sum.addAudienceSeedVersion(try SQLiteOrderStore.readSeedVersion(db, shopId: shopId))
+                for entry in try SQLiteOrderStore.readPrivacyLog(db, shopId: shopId) { sum.add(entry) }
+                for id in try SQLiteOrderStore.readForgottenOrderIds(db, shopId: shopId) { sum.addForgottenOrder(id) }
                 return sum.finalize()
             }
         }

@@ -98,7 +98,34 @@ enum SQLiteSchema {
                 ) STRICT;
                 """)
         }
-        migrator.registerMigration("v4-access") { db in
+        migrator.registerMigration("v4-privacy") { db in
+            try db.execute(sql: """
+                -- The shop's retention limit in years (docs/privacy.md); NULL: none.
+                ALTER TABLE shop ADD COLUMN retention_years INTEGER
+                    CHECK (retention_years IS NULL OR retention_years BETWEEN 1 AND 100);
+
+                -- When customers were forgotten, why, and how many: counts only, never an e-mail or a name.
+                -- happened_at in seconds since the Unix epoch, given by the caller; id keeps the order of entries.
+                CREATE TABLE privacy_log (
+                    id INTEGER PRIMARY KEY,
+                    shop_id INTEGER NOT NULL REFERENCES shop(id),
+                    happened_at INTEGER NOT NULL,
+                    action TEXT NOT NULL CHECK (action IN ('forget', 'retention')),
+                    customers INTEGER NOT NULL CHECK (customers >= 0),
+                    orders INTEGER NOT NULL CHECK (orders >= 0),
+                    audiences INTEGER NOT NULL CHECK (audiences >= 0)
+                ) STRICT;
+
+                -- The ids of anonymised orders: an import that brings one back (an older export) has its customer
+                -- id, e-mail and country erased again in the same transaction. An order id names no one.
+                CREATE TABLE forgotten_orders (
+                    shop_id INTEGER NOT NULL REFERENCES shop(id),
+                    order_id TEXT NOT NULL CHECK (order_id <> ''),
+                    PRIMARY KEY (shop_id, order_id)
+                ) STRICT, WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v5-access") { db in
             try db.execute(sql: """
                 -- API tokens (only the SHA-256 of the secret is kept), dashboard users (only a password-KDF
                 -- hash) and their sessions (only the SHA-256 of the cookie). Times in seconds since the Unix epoch.
@@ -129,7 +156,7 @@ enum SQLiteSchema {
                 ) STRICT, WITHOUT ROWID;
                 """)
         }
-        migrator.registerMigration("v5-shop-handles") { db in
+        migrator.registerMigration("v6-shop-handles") { db in
             try db.execute(sql: """
                 -- Several shops per database. Each shop is named by a unique handle (1-64 characters of a-z, 0-9,
                 -- - and _); the one shop of an older database is "default".

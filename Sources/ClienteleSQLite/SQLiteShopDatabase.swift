@@ -19,6 +19,10 @@ public final class SQLiteShopDatabase: ShopDatabase {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
         config.label = "Clientele"
+        // Deleted and overwritten content is zeroed in the file, not left in free space (docs/privacy.md, "Files").
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
+        // A new database file is readable by its owner only; SQLite gives its -wal and -shm files the same mode.
+        PrivateFile.create(path)
         do {
             pool = try DatabasePool(path: path, configuration: config)
         } catch {
@@ -117,9 +121,10 @@ public final class SQLiteShopDatabase: ShopDatabase {
     static func insertShop(_ db: Database, handle: String, settings: ShopSettings) throws -> Int64? {
         let thresholds = try settings.thresholds.storedJSON()
         try db.execute(sql: """
-            INSERT INTO shop (handle, name, time_zone, currency, locale, thresholds) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO shop (handle, name, time_zone, currency, locale, thresholds, retention_years) VALUES (?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (handle) DO NOTHING
-            """, arguments: [handle, settings.name, settings.timeZone, settings.currency, settings.locale, thresholds])
+            """, arguments: [handle, settings.name, settings.timeZone, settings.currency, settings.locale, thresholds,
+                             settings.retentionYears])
         guard db.changesCount > 0 else { return nil }
         let id = db.lastInsertedRowID
         try db.execute(sql: """

@@ -58,6 +58,7 @@ struct APIRoutes: Sendable {
         }
         api.get("openapi.json") { _, _ -> Response in .json(OpenAPIDocument.json().rendered()) }
         PredictionRoutes(service: service).add(to: api)
+        AudienceAPIRoutes(service: service).add(to: api)
         api.get("**") { _, _ -> Response in
             throw APIError.notFound("There is no such API route; see docs/api.md for the routes.")
         }

@@ -53,7 +53,7 @@ struct Principal: Sendable {
 /// Checks every request of a shop's router (docs/access.md):
 /// - without credentials: 401 (the API with `WWW-Authenticate: Bearer`, pages with the sign-in form);
 /// - an API token of another shop of the database: 404, as for a shop that does not exist (no data, no hint);
-/// - a viewer sending anything but GET/HEAD: 403;
+/// - a viewer sending anything but GET/HEAD, or asking for a customer's export or forget form: 403;
 /// - a signed-in browser sending a form: the session's CSRF token must come back (`_csrf` field or
 ///   `X-CSRF-Token` header), else 403; its pages get the token in every POST form.
 /// Only the sign-in page itself is open.
@@ -74,7 +74,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.unauthorized(request, isAPI: isAPI, hadCredentials: request.headers[.authorization] != nil)
         }
         let reads = request.method == .get || request.method == .head
-        if !reads && !principal.role.allows(.admin) {
+        if (!reads || Self.isAdminOnly(request.uri.path)) && !principal.role.allows(.admin) {
             throw APIError(.forbidden, "This \(principal.session == nil ? "token" : "account") may only read: importing and changing settings, audiences or customers needs the admin role.")
         }
         var request = request
@@ -85,6 +85,12 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let session = principal.session, !isAPI,
               response.headers[.contentType]?.hasPrefix("text/html") == true else { return response }
         return try await Self.withFormTokens(response, session: session)
+    }
+
+    /// Whether reading `path` needs the admin role too: a customer's export (everything stored about one person)
+    /// and the form that forgets them.
+    static func isAdminOnly(_ path: String) -> Bool {
+        path.hasPrefix("/api/v1/customers/") && path.hasSuffix("/export") || path.hasPrefix("/customers/") && path.hasSuffix("/forget")
     }
 
     /// The request's principal: its bearer token, else its session cookie; nil when neither is valid. A token

@@ -4,11 +4,15 @@ import ClienteleCore
 /// growth as a stacked bar chart with a range form.
 enum AnalyticsPage {
     /// The page as of the request's date and for its growth range.
-    static func render(_ r: ShopReports) throws -> String {
+    static func render(_ r: ShopReports) throws -> String { try content(r).html }
+
+    /// The page and its tables.
+    static func content(_ r: ShopReports) throws -> RenderedPage {
+        var tables = PageTables(r, downloadPath: "/analytics")
         let groups = try r.groups()
         let lifecycle = try r.lifecycle()
         let growth = try r.growth()
-        let f = r.format, t = r.t
+        let f = r.format, t = r.language.translator
         var body = "<form class=\"picker\" method=\"get\" action=\"/analytics\" aria-label=\"\(html(t("Range")))\">"
         body += "<label for=\"from\">\(html(t("Growth from")))<input id=\"from\" name=\"from\" type=\"date\" value=\"\(html(r.query["from"] ?? ""))\"></label>"
         body += "<label for=\"to\">\(html(t("to (inclusive)")))<input id=\"to\" name=\"to\" type=\"date\" value=\"\(html(r.query["to"] ?? ""))\"></label>"
@@ -21,20 +25,23 @@ enum AnalyticsPage {
         body += "<button type=\"submit\">\(html(t("Show")))</button></form>"
         body += "<p class=\"period\">\(html(t("As of"))) \(html(f.date(groups.asOf)))</p>"
 
-        body += "<h2 id=\"groups\">\(t("Groups"))</h2><div class=\"table-wrap\"><table aria-labelledby=\"groups\"><thead><tr><th scope=\"col\">\(t("Group"))</th><th scope=\"col\" class=\"num\">\(t("Customers"))</th><th scope=\"col\" class=\"num\">\(t("Share"))</th><th scope=\"col\" class=\"num\">\(t("Lifetime value"))</th><th scope=\"col\" class=\"num\">\(t("Orders"))</th><th scope=\"col\" class=\"num\">\(t("Basket size"))</th><th scope=\"col\" class=\"num\">\(t("Orders / year"))</th><th scope=\"col\" class=\"num\">\(t("Revenue / year"))</th><th scope=\"col\" class=\"num\">\(t("Lost"))</th></tr></thead><tbody>"
-        for g in groups.groups + [groups.all] {
-            body += "<tr><td>\(html(t(g.group?.title ?? "All customers")))</td><td class=\"num\">\(f.int(g.customers))</td><td class=\"num\">\(f.percent(g.share))</td>"
-            body += "<td class=\"num\">\(f.money(g.lifetimeValue))</td><td class=\"num\">\(f.decimal(g.averageOrders))</td><td class=\"num\">\(f.decimal(g.averageBasketSize))</td>"
-            body += "<td class=\"num\">\(f.decimal(g.annualOrders))</td><td class=\"num\">\(f.money(g.annualRevenue))</td><td class=\"num\">\(f.percent(g.lostShare))</td></tr>"
-        }
-        body += "</tbody></table></div>"
+        body += "<h2 id=\"groups\">\(t("Groups"))</h2>"
+        body += tables.add(DataTable(id: "groups", title: t("Groups"),
+            columns: [.text(t("Group")), .number(t("Customers")), .number(t("Share")), .number(t("Lifetime value")), .number(t("Orders")),
+                      .number(t("Basket size")), .number(t("Orders / year")), .number(t("Revenue / year")), .number(t("Lost"))],
+            rows: (groups.groups + [groups.all]).map { g in
+                TableRow([.text(t(g.group?.title ?? "All customers")), .int(g.customers), .percent(g.share), .money(g.lifetimeValue),
+                          .decimal(g.averageOrders), .decimal(g.averageBasketSize), .decimal(g.annualOrders), .money(g.annualRevenue),
+                          .percent(g.lostShare)])
+            }))
 
-        body += "<h2 id=\"active\">\(t("Active customers"))</h2><div class=\"table-wrap\"><table aria-labelledby=\"active\"><thead><tr><th scope=\"col\">\(t("When"))</th><th scope=\"col\">\(t("Date"))</th><th scope=\"col\" class=\"num\">\(t("Active"))</th><th scope=\"col\" class=\"num\">\(t("Change since then"))</th></tr></thead><tbody>"
-        for a in lifecycle.activeCustomers {
-            let when = a.monthsBefore == 0 ? t("Now") : monthsAgo(a.monthsBefore, r.language)
-            body += "<tr><td>\(when)</td><td>\(f.date(a.date))</td><td class=\"num\">\(f.int(a.active))</td><td class=\"num\">\(a.monthsBefore == 0 ? "" : f.change(a.change))</td></tr>"
-        }
-        body += "</tbody></table></div>"
+        body += "<h2 id=\"active\">\(t("Active customers"))</h2>"
+        body += tables.add(DataTable(id: "active", title: t("Active customers"),
+            columns: [.text(t("When")), .text(t("Date")), .number(t("Active")), .number(t("Change since then"))],
+            rows: lifecycle.activeCustomers.map { a in
+                TableRow([.text(a.monthsBefore == 0 ? t("Now") : monthsAgo(a.monthsBefore, r.language)), .date(a.date), .int(a.active),
+                          a.monthsBefore == 0 ? .empty : .change(a.change)])
+            }))
 
         body += "<h2 id=\"growth\">\(t("Customer base growth"))</h2>"
         let pts = growth.points
@@ -44,12 +51,13 @@ enum AnalyticsPage {
             .init(label: t("Slipping away"), colour: "#9a6b00", values: pts.map(\.counts.slippingAway)),
             .init(label: t("Lost"), colour: "#a4161a", values: pts.map(\.counts.lost)),
         ], height: 260, format: f)
-        body += "<div class=\"table-wrap\"><table aria-labelledby=\"growth\"><thead><tr><th scope=\"col\">\(t("End of"))</th><th scope=\"col\" class=\"num\">\(t("New"))</th><th scope=\"col\" class=\"num\">\(t("Active"))</th><th scope=\"col\" class=\"num\">\(t("Slipping away"))</th><th scope=\"col\" class=\"num\">\(t("Lost"))</th><th scope=\"col\" class=\"num\">\(t("All"))</th></tr></thead><tbody>"
-        for p in pts {
-            body += "<tr><td>\(html(p.label))</td><td class=\"num\">\(f.int(p.counts.new))</td><td class=\"num\">\(f.int(p.counts.active))</td><td class=\"num\">\(f.int(p.counts.slippingAway))</td><td class=\"num\">\(f.int(p.counts.lost))</td><td class=\"num\">\(f.int(p.counts.customers))</td></tr>"
-        }
-        body += "</tbody></table></div>"
-        return r.page(title: t("Analytics"), path: "/analytics", body: body).rendered
+        body += tables.add(DataTable(id: "growth", title: t("Customer base growth"),
+            columns: [.text(t("End of")), .number(t("New")), .number(t("Active")), .number(t("Slipping away")), .number(t("Lost")), .number(t("All"))],
+            rows: pts.map { p in
+                TableRow([.text(p.label), .int(p.counts.new), .int(p.counts.active), .int(p.counts.slippingAway), .int(p.counts.lost),
+                          .int(p.counts.customers)])
+            }))
+        return RenderedPage(html: r.page(title: t("Analytics"), path: "/analytics", body: body).rendered, tables: tables.all)
     }
 
     /// "3 months ago" in `language`.

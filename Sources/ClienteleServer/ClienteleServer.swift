@@ -34,6 +34,7 @@ public enum ClienteleServer {
         LoginPage.add(to: router, service: service)
         SummaryRoutes(service: service).add(to: router)
         APIRoutes(service: service).add(to: router)
+        PrivacyRoutes(service: service).add(to: router)
         PageRoutes(service: service).add(to: router)
         return router
     }

@@ -3,11 +3,15 @@ import ClienteleCore
 /// The *Customers* page (seed 000): the four cards, segments, new vs returning per month and the top customers.
 enum CustomersPage {
     /// The page for the request's period.
-    static func render(_ r: ShopReports) throws -> String {
+    static func render(_ r: ShopReports) throws -> String { try content(r).html }
+
+    /// The page and its tables for the request's period.
+    static func content(_ r: ShopReports) throws -> RenderedPage {
         let stats = try r.customers()
         let s = stats.summary
         let c = stats.comparison
-        let f = r.format, t = r.t
+        let f = r.format, t = r.language.translator
+        var tables = PageTables(r, downloadPath: "/customers")
         var body = PeriodPicker.form(action: "/", query: r.query, language: r.language)
         body += "<p class=\"period\">\(html(f.date(stats.period.start))) \(t("to")) \(html(f.date(stats.period.lastDay))) (\(t("as of")) \(html(f.date(stats.asOf))))"
         if let c { body += " · \(t("compared with")) \(html(f.date(c.summary.period.start))) \(t("to")) \(html(f.date(c.summary.period.lastDay)))" }
@@ -21,38 +25,41 @@ enum CustomersPage {
                      change: c.map { f.change($0.averageDaysBetweenFirstAndSecondOrder.relative) }, language: r.language)
         body += "</section>"
 
-        body += "<h2 id=\"segments\">\(t("Segments"))</h2><div class=\"table-wrap\"><table aria-labelledby=\"segments\"><thead><tr>"
-        body += "<th scope=\"col\">\(t("Segment"))</th><th scope=\"col\">\(t("Orders"))</th><th scope=\"col\" class=\"num\">\(t("Customers"))</th><th scope=\"col\" class=\"num\">\(t("Share"))</th><th scope=\"col\" class=\"num\">\(t("Revenue"))</th><th scope=\"col\" class=\"num\">\(t("Revenue share"))</th></tr></thead><tbody>"
-        for seg in stats.segments {
-            let orders = seg.maxOrders.map { $0 == seg.minOrders ? "\($0)" : "\(seg.minOrders)–\($0)" } ?? "\(seg.minOrders)+"
-            body += "<tr><td>\(html(t(seg.segment.rawValue)))</td><td>\(orders)</td><td class=\"num\">\(f.int(seg.customers))</td>"
-            body += "<td class=\"num\">\(f.percent(seg.share))</td><td class=\"num\">\(f.money(seg.revenue))</td><td class=\"num\">\(f.percent(seg.revenueShare))</td></tr>"
-        }
-        body += "</tbody></table></div>"
+        body += "<h2 id=\"segments\">\(t("Segments"))</h2>"
+        body += tables.add(DataTable(id: "segments", title: t("Segments"),
+            columns: [.text(t("Segment")), .text(t("Orders")), .number(t("Customers")), .number(t("Share")), .number(t("Revenue")), .number(t("Revenue share"))],
+            rows: stats.segments.map { seg in
+                let orders = seg.maxOrders.map { $0 == seg.minOrders ? "\($0)" : "\(seg.minOrders)–\($0)" } ?? "\(seg.minOrders)+"
+                return TableRow([.text(t(seg.segment.rawValue)), .text(orders), .int(seg.customers), .percent(seg.share),
+                                 .money(seg.revenue), .percent(seg.revenueShare)])
+            }))
 
         body += "<h2 id=\"months\">\(t("New vs returning customers per month"))</h2>"
         body += Charts.stackedBars(title: t("New and returning customers per month"), labels: stats.months.map(\.label), series: [
             .init(label: t("New"), colour: "#0b5cad", values: stats.months.map(\.new)),
             .init(label: t("Returning"), colour: "#1b6e20", values: stats.months.map(\.returning)),
         ], format: f)
-        body += "<div class=\"table-wrap\"><table aria-labelledby=\"months\"><thead><tr><th scope=\"col\">\(t("Month"))</th><th scope=\"col\" class=\"num\">\(t("Customers"))</th><th scope=\"col\" class=\"num\">\(t("New"))</th><th scope=\"col\" class=\"num\">\(t("Returning"))</th><th scope=\"col\" class=\"num\">\(t("Returning share"))</th></tr></thead><tbody>"
-        for m in stats.months {
-            let colour = m.colour.map { " class=\"num \($0.rawValue)\"" } ?? " class=\"num\""
-            body += "<tr><td>\(m.label)</td><td class=\"num\">\(f.int(m.customers))</td><td class=\"num\">\(f.int(m.new))</td><td class=\"num\">\(f.int(m.returning))</td><td\(colour)>\(f.percent(m.returningShare))\(m.colour.map { " <span class=\"badge \($0.rawValue)\">\(t($0.rawValue))</span>" } ?? "")</td></tr>"
-        }
-        body += "</tbody></table></div>"
+        body += tables.add(DataTable(id: "months", title: t("New vs returning customers per month"),
+            columns: [.text(t("Month")), .number(t("Customers")), .number(t("New")), .number(t("Returning")), .number(t("Returning share"))],
+            rows: stats.months.map { m in
+                var share = TableCell.percent(m.returningShare).classed(m.colour?.rawValue)
+                if let colour = m.colour { share.badgeHTML = " <span class=\"badge \(colour.rawValue)\">\(t(colour.rawValue))</span>" }
+                return TableRow([.text(m.label), .int(m.customers), .int(m.new), .int(m.returning), share])
+            }))
 
         let csv = "/api/v1/customers.csv?" + r.query.with([:])
-        body += "<h2 id=\"top\">\(topHeading(stats.topCustomers.count, r.language))</h2>"
+        let heading = topHeading(stats.topCustomers.count, r.language)
+        body += "<h2 id=\"top\">\(heading)</h2>"
         body += "<p class=\"download\"><a href=\"\(html(csv))\" download>\(t("Download as CSV"))</a></p>"
-        body += "<div class=\"table-wrap\"><table aria-labelledby=\"top\"><thead><tr><th scope=\"col\" class=\"num\">#</th><th scope=\"col\">\(t("Customer"))</th><th scope=\"col\" class=\"num\">\(t("Orders"))</th><th scope=\"col\" class=\"num\">\(t("Revenue"))</th><th scope=\"col\" class=\"num\">\(t("Average order"))</th><th scope=\"col\">\(t("First order"))</th><th scope=\"col\">\(t("Last order"))</th></tr></thead><tbody>"
-        for t in stats.topCustomers {
-            let link = r.href("/customers/" + QueryParameters.encode(t.customer))
-            body += "<tr><td class=\"num\">\(t.rank)</td><td><a href=\"\(html(link))\">\(html(t.email ?? t.customer))</a></td><td class=\"num\">\(f.int(t.orders))</td>"
-            body += "<td class=\"num\">\(f.money(t.revenue))</td><td class=\"num\">\(f.money(t.averageOrderValue))</td><td>\(html(r.language == .en ? t.firstOrderText : f.dateOfTimestamp(t.firstOrderText)))</td><td>\(html(r.language == .en ? t.lastOrderText : f.dateOfTimestamp(t.lastOrderText)))</td></tr>"
-        }
-        body += "</tbody></table></div>"
-        return r.page(title: t("Customers"), path: "/", body: body).rendered
+        body += tables.add(DataTable(id: "top", title: heading,
+            columns: [.number("#"), .text(t("Customer")), .number(t("Orders")), .number(t("Revenue")), .number(t("Average order")),
+                      .text(t("First order")), .text(t("Last order"))],
+            rows: stats.topCustomers.map { top in
+                TableRow([.int(top.rank), TableCell.text(top.email ?? top.customer).linked(r.href("/customers/" + QueryParameters.encode(top.customer))),
+                          .int(top.orders), .money(top.revenue), .money(top.averageOrderValue),
+                          .timestamp(top.firstOrderText, dateOnly: true), .timestamp(top.lastOrderText, dateOnly: true)])
+            }))
+        return RenderedPage(html: r.page(title: t("Customers"), path: "/", body: body).rendered, tables: tables.all)
     }
 
     /// One key-figure card, bordered in its colour when it has one.

@@ -28,11 +28,25 @@ struct FormRoutes: Sendable {
                 if method == .post { try Self.checkSameOrigin(request) }
                 return try await handle(request, context)
             } catch let error as APIError {
-                let shopName = (try? await service.store.loadSettings().name) ?? "Clientele"
-                let body = "<p class=\"error\" role=\"alert\">\(html(error.description))</p><p><a href=\"\(html(request.uri.path))\">Start again</a></p>"
-                return .html(Page(title: "Cannot do this", shopName: shopName, path: request.uri.path, body: body).rendered, status: error.status)
+                let settings = try? await service.store.loadSettings()
+                let language = request.query.language ?? Language.of(locale: settings?.locale ?? "")
+                let back = Page.keepingLanguage(request.uri.path, request.query.language?.rawValue)
+                let body = "<p class=\"error\" role=\"alert\">\(language.untranslated(error.description))</p><p><a href=\"\(html(back))\">\(html(language.t("Start again")))</a></p>"
+                return .html(Page(title: language.t("Cannot do this"), shopName: settings?.name ?? "Clientele", path: request.uri.path, body: body,
+                                  language: language, query: request.query).rendered, status: error.status)
             }
         }
+    }
+
+    /// The language of a form page: the request's `lang` (a 400 for one that is not a dashboard language),
+    /// else the shop's locale's. A form keeps it in its action's address, so the POST and its redirect do too.
+    static func language(_ request: Request, settings: ShopSettings?) throws -> Language {
+        try request.query.choice("lang", Language.self) ?? Language.of(locale: settings?.locale ?? "")
+    }
+
+    /// `path` with the request's `lang` when it was given (a form's action, a redirect after a form).
+    static func keepingLanguage(_ path: String, _ request: Request) -> String {
+        Page.keepingLanguage(path, request.query.language?.rawValue)
     }
 
     /// The shop's reports for `request` (the shop must have orders: 503 otherwise, as every report page).

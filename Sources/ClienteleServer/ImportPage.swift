@@ -191,15 +191,15 @@ enum ImportPage {
     /// Adds `GET /import`, `POST /import` and `POST /api/v1/import`.
     static func add<Context: RequestContext>(to router: Router<Context>, forms: FormRoutes) {
         let service = forms.service
-        forms.page(router, .get, "/import") { _, _ in
-            .html(try await render(service: service, result: nil))
+        forms.page(router, .get, "/import") { request, _ in
+            .html(try await render(service: service, result: nil, request: request))
         }
         forms.page(router, .post, "/import") { request, _ in
             let outcome = try await ImportUpload.run(try await ImportUpload.read(request, raw: false), service: service)
             if case .failed = outcome {
-                return .html(try await render(service: service, result: outcome), status: .unprocessableContent)
+                return .html(try await render(service: service, result: outcome, request: request), status: .unprocessableContent)
             }
-            return .html(try await render(service: service, result: outcome))
+            return .html(try await render(service: service, result: outcome, request: request))
         }
         router.post("/api/v1/import") { request, _ -> Response in
             try FormRoutes.checkSameOrigin(request)
@@ -207,62 +207,96 @@ enum ImportPage {
         }
     }
 
-    /// The page: the form, what the shop holds, and the outcome of an upload.
-    static func render(service: ShopService, result: UploadOutcome?) async throws -> String {
+    /// The page: the form, what the shop holds, and the outcome of an upload, in the language of the
+    /// request's `lang` (else the shop's locale).
+    static func render(service: ShopService, result: UploadOutcome?, request: Request) async throws -> String {
         let settings = try await service.store.loadSettings()
+        let language = try FormRoutes.language(request, settings: settings)
         let counts = try await service.store.counts()
+        let f = language.format, t = language.translator
+        let lang = request.query.language
+        let tables = PageTables(downloadPath: "/import", query: request.query, language: language)
         var body = ""
         switch result {
         case .imported(let s)?:
-            body += "<section aria-labelledby=\"done\"><h2 id=\"done\">Imported</h2>"
-            body += "<p role=\"status\" class=\"stored\">\(Format.int(s.changes?.inserted ?? 0)) inserted, \(Format.int(s.changes?.replaced ?? 0)) replaced, \(Format.int(s.changes?.unchanged ?? 0)) unchanged.</p>"
-            body += summaryTable(s) + "</section>"
-        case .failed(let f)?:
-            body += "<section aria-labelledby=\"failed\"><h2 id=\"failed\">Not imported</h2>"
-            body += "<p class=\"error\" role=\"alert\">\(html(ImportUpload.headline(f)))</p>"
-            body += "<div class=\"table-wrap\"><table aria-labelledby=\"failed\"><thead><tr><th scope=\"col\">File</th><th scope=\"col\" class=\"num\">Line</th><th scope=\"col\">Field</th><th scope=\"col\">Value</th><th scope=\"col\">Problem</th></tr></thead><tbody>"
-            for e in f.errors {
-                body += "<tr class=\"import-error\"><td>\(html(e.file))</td><td class=\"num\">\(e.line.map(String.init) ?? "–")</td><td>\(html(e.column ?? "–"))</td>"
-                body += "<td>\(e.value.map { "<code>\(html($0))</code>" } ?? "–")</td><td>\(html(e.message))</td></tr>"
+            body += "<section aria-labelledby=\"done\"><h2 id=\"done\">\(html(t("Imported")))</h2>"
+            body += "<p role=\"status\" class=\"stored\">\(html(stored(s.changes, language)))</p>"
+            body += tables.addInline(summaryTable(s, language), filename: "import-summary") + "</section>"
+        case .failed(let failure)?:
+            body += "<section aria-labelledby=\"failed\"><h2 id=\"failed\">\(html(t("Not imported")))</h2>"
+            body += "<p class=\"error\" role=\"alert\">\(html(headline(failure, language)))</p>"
+            let errors = DataTable(id: "failed", title: t("Not imported"),
+                columns: [.text(t("File")), .number(t("Line")), .text(t("Field")), .text(t("Value")), .text(t("Problem"))],
+                rows: failure.errors.map { e in
+                    var value = TableCell.text(e.value ?? "–")
+                    value.code = e.value != nil
+                    var message = TableCell.text(e.message)
+                    if language != .en { message.lang = "en" }
+                    return TableRow([.text(e.file), e.line.map { .int($0) } ?? .int(nil), .text(e.column ?? "–"), value, message],
+                                    cssClass: "import-error")
+                })
+            body += tables.addInline(errors, filename: "import-errors")
+            if failure.totalCount > failure.errors.count {
+                body += "<p>\(html(t("… and {count} more", ["count": f.int(failure.totalCount - failure.errors.count)])))</p>"
             }
-            if f.totalCount > f.errors.count { body += "<tr><td colspan=\"5\">… and \(Format.int(f.totalCount - f.errors.count)) more</td></tr>" }
-            body += "</tbody></table></div></section>"
+            body += "</section>"
         case nil:
             break
         }
-        body += "<p class=\"period\">The shop holds \(Format.int(counts.orders)) orders with \(Format.int(counts.lines)) lines of \(Format.int(counts.products)) products.</p>"
-        body += "<h2 id=\"upload\">Upload an order file</h2>"
-        body += "<form class=\"picker upload\" method=\"post\" action=\"/import\" enctype=\"multipart/form-data\" aria-labelledby=\"upload\">"
-        body += "<label for=\"file\">Order file (CSV)<input id=\"file\" name=\"file\" type=\"file\" accept=\".csv,.txt,text/csv\" required aria-describedby=\"upload-help\"></label>"
-        body += "<label for=\"format\">Format<select id=\"format\" name=\"format\">"
-        for f in ImportFormat.allCases { body += "<option value=\"\(f.rawValue)\">\(html(f == .auto ? "Detect from the header" : f.description))</option>" }
+        body += "<p class=\"period\">\(html(t("The shop holds {orders} orders with {lines} lines of {products} products.", ["orders": f.int(counts.orders), "lines": f.int(counts.lines), "products": f.int(counts.products)])))</p>"
+        body += "<h2 id=\"upload\">\(html(t("Upload an order file")))</h2>"
+        body += "<form class=\"picker upload\" method=\"post\" action=\"\(html(Page.keepingLanguage("/import", lang?.rawValue)))\" enctype=\"multipart/form-data\" aria-labelledby=\"upload\">"
+        body += "<label for=\"file\">\(html(t("Order file (CSV)")))<input id=\"file\" name=\"file\" type=\"file\" accept=\".csv,.txt,text/csv\" required aria-describedby=\"upload-help\"></label>"
+        body += "<label for=\"format\">\(html(t("Format")))<select id=\"format\" name=\"format\">"
+        for format in ImportFormat.allCases { body += "<option value=\"\(format.rawValue)\">\(html(format == .auto ? t("Detect from the header") : t(format.description)))</option>" }
         body += "</select></label>"
-        body += "<label for=\"encoding\">Encoding<select id=\"encoding\" name=\"encoding\"><option value=\"utf-8\">UTF-8</option><option value=\"windows-1252\">Windows-1252 (older Excel)</option></select></label>"
-        body += "<label for=\"rates\">Rate table (optional)<input id=\"rates\" name=\"rates\" type=\"file\" accept=\".csv,.txt,text/csv\"></label>"
-        body += "<button type=\"submit\">Import</button></form>"
-        body += "<div id=\"upload-help\"><p>The canonical order-lines CSV or Shopify's orders export (detected from the header); Excel's Danish, Swedish and Norwegian CSV is read as it is. "
-        body += "The import is all or nothing: any error leaves the shop unchanged and every error is listed with its line. An order id already stored is replaced by the file's order, so uploading the same file twice changes nothing. "
-        body += "A rate table converts orders in other currencies: lines of <code>currency,rate</code>, e.g. <code>EUR,7.46</code>. "
-        body += "Files up to \(ImportUpload.maximumBytes / (1024 * 1024)) MiB; import larger ones with <code>clientele import FILE --db PATH</code>. See docs/import.md.</p></div>"
-        return Page(title: "Import", shopName: settings.name, path: "/import", body: body).rendered
+        body += "<label for=\"encoding\">\(html(t("Encoding")))<select id=\"encoding\" name=\"encoding\"><option value=\"utf-8\">UTF-8</option><option value=\"windows-1252\">\(html(t("Windows-1252 (older Excel)")))</option></select></label>"
+        body += "<label for=\"rates\">\(html(t("Rate table (optional)")))<input id=\"rates\" name=\"rates\" type=\"file\" accept=\".csv,.txt,text/csv\"></label>"
+        if let lang { body += "<input type=\"hidden\" name=\"lang\" value=\"\(lang.rawValue)\">" }
+        body += "<button type=\"submit\">\(html(t("Import")))</button></form>"
+        body += "<div id=\"upload-help\"><p>" + html(t("The canonical order-lines CSV or Shopify's orders export (detected from the header); Excel's Danish, Swedish and Norwegian CSV is read as it is.")) + " "
+        body += html(t("The import is all or nothing: any error leaves the shop unchanged and every error is listed with its line. An order id already stored is replaced by the file's order, so uploading the same file twice changes nothing.")) + " "
+        body += language.tHTML("A rate table converts orders in other currencies: lines of {layout}, e.g. {example}.", ["layout": "<code>currency,rate</code>", "example": "<code>EUR,7.46</code>"]) + " "
+        body += language.tHTML("Files up to {size} MiB; import larger ones with {command}. See docs/import.md.", ["size": f.int(ImportUpload.maximumBytes / (1024 * 1024)), "command": "<code>clientele import FILE --db PATH</code>"]) + "</p></div>"
+        return Page(title: t("Import"), shopName: settings.name, path: "/import", body: body, language: language, query: request.query).rendered
+    }
+
+    /// "2 inserted, 0 replaced, 0 unchanged." in `language`.
+    static func stored(_ c: ReplaceSummary?, _ language: Language) -> String {
+        let f = language.format
+        return language.t("{inserted} inserted, {replaced} replaced, {unchanged} unchanged.",
+                          ["inserted": f.int(c?.inserted ?? 0), "replaced": f.int(c?.replaced ?? 0), "unchanged": f.int(c?.unchanged ?? 0)])
+    }
+
+    /// `ImportUpload.headline` in `language`.
+    static func headline(_ failure: ImportFailure, _ language: Language) -> String {
+        let f = language.format
+        var out = failure.totalCount == 1 ? language.t("The file has an error") : language.t("The file has {count} errors", ["count": f.int(failure.totalCount)])
+        if failure.totalCount > failure.errors.count { out += language.t(" (the first {count} are listed)", ["count": f.int(failure.errors.count)]) }
+        return out + language.t("; nothing was imported: the shop is unchanged.")
     }
 
     /// The summary as `clientele import` prints it, as a table.
-    static func summaryTable(_ s: ImportSummary) -> String {
-        var rows: [(String, String)] = s.files.map { ("File", "\($0.name): \($0.format), \(Format.int($0.orders)) orders, \(Format.int($0.lines)) lines") }
-        rows += [("Orders", Format.int(s.orders)), ("Lines", Format.int(s.lines)), ("Customers", Format.int(s.customers)),
-                 ("Anonymous orders", Format.int(s.anonymousOrders)), ("Cancelled orders", Format.int(s.cancelledOrders))]
-        if let first = s.firstOrder, let last = s.lastOrder {
-            rows += [("First order", s.calendar.iso8601(first)), ("Last order", s.calendar.iso8601(last))]
+    static func summaryTable(_ s: ImportSummary, _ language: Language) -> DataTable {
+        let f = language.format, t = language.translator
+        var rows: [(String, TableCell)] = s.files.map { file in
+            (t("File"), .text(t("{name}: {format}, {orders} orders, {lines} lines",
+                                ["name": file.name, "format": t(file.format.description), "orders": f.int(file.orders), "lines": f.int(file.lines)])))
         }
-        rows.append(("Reporting currency", s.reportingCurrency.code + (s.choseReportingCurrency ? " (set by this import)" : "")))
-        rows.append(("Currencies", s.currencies.map { c in
-            s.rates[c.code].map { "\(c.code) \(c.orders) (rate \($0))" } ?? "\(c.code) \(c.orders)"
-        }.joined(separator: ", ")))
-        if let c = s.changes { rows.append(("Stored", "\(c.inserted) inserted, \(c.replaced) replaced, \(c.unchanged) unchanged")) }
-        for f in s.files where !f.unknownColumns.isEmpty { rows.append(("Ignored columns", "\(f.name): \(f.unknownColumns.joined(separator: ", "))")) }
-        var out = "<div class=\"table-wrap\"><table><caption>Import summary</caption><tbody>"
-        for (label, value) in rows { out += "<tr><th scope=\"row\">\(html(label))</th><td>\(html(value))</td></tr>" }
-        return out + "</tbody></table></div>"
+        rows += [(t("Orders"), .int(s.orders)), (t("Lines"), .int(s.lines)), (t("Customers"), .int(s.customers)),
+                 (t("Anonymous orders"), .int(s.anonymousOrders)), (t("Cancelled orders"), .int(s.cancelledOrders))]
+        if let first = s.firstOrder, let last = s.lastOrder {
+            rows += [(t("First order"), .timestamp(s.calendar.iso8601(first))), (t("Last order"), .timestamp(s.calendar.iso8601(last)))]
+        }
+        rows.append((t("Reporting currency"), .text(s.reportingCurrency.code + (s.choseReportingCurrency ? t(" (set by this import)") : ""))))
+        rows.append((t("Currencies"), .text(s.currencies.map { c in
+            s.rates[c.code].map { "\(c.code) \(f.int(c.orders)) " + t("(rate {rate})", ["rate": $0.description]) } ?? "\(c.code) \(f.int(c.orders))"
+        }.joined(separator: ", "))))
+        if s.changes != nil { rows.append((t("Stored"), .text(String(stored(s.changes, language).dropLast())))) }
+        for file in s.files where !file.unknownColumns.isEmpty {
+            rows.append((t("Ignored columns"), .text("\(file.name): \(file.unknownColumns.joined(separator: ", "))")))
+        }
+        return DataTable(id: "summary", title: t("Import summary"), columns: [.text(t("Figure")), .text(t("Value"))],
+                         rows: rows.map { TableRow([.text($0.0), $0.1]) }, caption: true, rowHeaders: true)
     }
 }

@@ -93,11 +93,14 @@ public struct APIOperation: Sendable {
     public let errors: [Int]
     /// The media type of the request body, for operations that take one.
     public let requestBody: String?
+    /// The JSON schema of a JSON request body (nil: a file, `string`/`binary`).
+    public let requestSchema: JSONValue?
 
     /// An operation.
     public init(_ method: String = "GET", _ path: String, servedBy: String? = nil, summary: String, cli: String,
                 parameters: [APIParameter] = [], mediaType: String = "application/json", errors: [Int] = [400],
-                requestBody: String? = nil) {
+                requestBody: String? = nil, requestSchema: JSONValue? = nil) {
+        self.requestSchema = requestSchema
         self.method = method
         self.path = path
         self.servedBy = servedBy
@@ -142,6 +145,18 @@ public enum OpenAPIDocument {
         ]
     }
 
+    /// The JSON schema of an audience request body with the `required` members.
+    static func audienceBody(required: [String]) -> JSONValue {
+        .object([
+            ("type", .string("object")), ("required", .array(required.map(JSONValue.string))), ("additionalProperties", .bool(false)),
+            ("properties", .object([
+                ("name", .object([("type", .string("string")), ("maxLength", .int(200)), ("description", .string("The audience's name (no control characters, no leading or trailing spaces); on PUT, the name in the address."))])),
+                ("filter", .object([("type", .string("string")), ("description", .string("The filter (docs/audiences.md), e.g. orders >= 2 and revenue > 1000."))])),
+                ("description", .object([("type", .string("string")), ("description", .string("Not stored yet: a non-empty description is refused (422)."))])),
+            ])),
+        ])
+    }
+
     /// Every operation of the API, in the order the document lists them.
     public static let operations: [APIOperation] = [
         APIOperation("GET", "/api/v1/customers", summary: "Customer statistics: totals, the four cards, segments, months and top customers.",
@@ -150,6 +165,10 @@ public enum OpenAPIDocument {
         APIOperation("GET", "/api/v1/customers.csv", summary: "The top customers as CSV.", cli: "clientele report customers --format csv",
                      parameters: periodParameters + [compare, APIParameter("top", .integer(0...10_000), "How many top customers.")],
                      mediaType: "text/csv"),
+        APIOperation("GET", "/api/v1/customers/{key}/export", summary: "Everything stored about one customer (the right of access, docs/privacy.md): identity, every order with its lines, their audiences.",
+                     cli: "clientele customer export --customer KEY",
+                     parameters: [APIParameter("key", .text, "The customer key: the shop's customer id, or a guest's e-mail (percent-encoded).", in: .path), asOf],
+                     errors: [400, 404]),
         APIOperation("GET", "/api/v1/lifecycle", summary: "Lifecycle stage counts and active customers.", cli: "clientele report lifecycle --format json",
                      parameters: [asOf, APIParameter("customers", .flag, "Also list every customer's stage and its reason.")]),
         APIOperation("GET", "/api/v1/growth", summary: "Customer base growth: stage counts at each month or week end.",
@@ -204,6 +223,18 @@ public enum OpenAPIDocument {
         APIOperation("GET", "/api/v1/audiences/{name}.csv", servedBy: "/api/v1/audiences/{name}", summary: "One audience's customers as CSV.",
                      cli: "clientele audience export NAME --format csv", parameters: [audienceName, asOf], mediaType: "text/csv",
                      errors: [400, 404, 422]),
+        APIOperation("GET", "/api/v1/audiences/count", summary: "How many customers a filter holds as of a date, without saving it (the audience form's Count).",
+                     cli: "clientele audience show --filter EXPR --format json",
+                     parameters: [APIParameter("filter", .text, "The filter (docs/audiences.md), e.g. orders >= 2 and revenue > 1000."), asOf],
+                     errors: [400, 422]),
+        APIOperation("POST", "/api/v1/audiences", summary: "Create a saved audience from a JSON body {\"name\": …, \"filter\": …} (201 with the audience).",
+                     cli: "clientele audience create NAME --filter EXPR",
+                     errors: [400, 403, 409, 413, 422], requestBody: "application/json", requestSchema: audienceBody(required: ["name", "filter"])),
+        APIOperation("PUT", "/api/v1/audiences/{name}", summary: "Change a saved audience's filter (built-ins too) from a JSON body {\"filter\": …}.",
+                     cli: "clientele audience edit NAME --filter EXPR", parameters: [audienceName],
+                     errors: [400, 403, 404, 413, 422], requestBody: "application/json", requestSchema: audienceBody(required: ["filter"])),
+        APIOperation("DELETE", "/api/v1/audiences/{name}", summary: "Delete a saved audience (a deleted built-in stays deleted).",
+                     cli: "clientele audience delete NAME", parameters: [audienceName], errors: [403, 404]),
         APIOperation("GET", "/api/v1/fit", summary: "The fitted repeat-purchase and spend models with their parameters and fit quality.",
                      cli: "clientele fit --format json", parameters: fitParameters, errors: [400, 422]),
         APIOperation("GET", "/api/v1/predictions", summary: "Customers ranked by predicted CLV, P(alive) or next order.",
@@ -267,6 +298,7 @@ public enum OpenAPIDocument {
             ("200", .object([("description", .string("OK")), ("content", .object([(op.mediaType, .object([("schema", okSchema)]))]))])),
         ]
         let reasons = [400: "A parameter cannot be read or is out of range.", 403: "A browser request from another web site.", 404: "A named thing (audience, product, customer) does not exist.",
+                       409: "The name is taken already.",
                        413: "The request body is too large.", 422: "The request is well-formed but cannot be answered."]
         for status in op.errors.sorted() {
             responses.append((String(status), .object([("description", .string(reasons[status] ?? "Error")), ("content", errorRef)])))
@@ -279,8 +311,9 @@ public enum OpenAPIDocument {
         if !op.cli.isEmpty { members.append(("description", .string("The same figures as `\(op.cli)`."))) }
         members.append(("parameters", .array(op.parameters.map(\.json))))
         if let body = op.requestBody {
+            let schema = op.requestSchema ?? .object([("type", .string("string")), ("format", .string("binary"))])
             members.append(("requestBody", .object([("required", .bool(true)),
-                                                     ("content", .object([(body, .object([("schema", .object([("type", .string("string")), ("format", .string("binary"))]))]))]))])))
+                                                     ("content", .object([(body, .object([("schema", schema)]))]))])))
         }
         members.append(("responses", .object(responses)))
         return .object(members)

@@ -21,6 +21,7 @@ struct PageRoutes: Sendable {
         page(router, "/settings") { r, _ in SettingsPage.render(r) }
         page(router, "/predictions") { r, _ in try await PredictionsPage.render(r, fits: service.fits) }
         FormRoutes(service: service).add(to: router)
+        TableDownloads(service: service).add(to: router)
     }
 
     /// A GET page: its HTML, or the error in the layout with the error's status.

@@ -17,6 +17,12 @@ extension ShopReports {
     /// `english` in the request's language.
     func t(_ english: String) -> String { language.t(english) }
 
+    /// `template` in the request's language with its `{name}` placeholders filled in (plain text).
+    func t(_ template: String, _ values: KeyValuePairs<String, String>) -> String { language.t(template, values) }
+
+    /// `template` in the request's language, escaped, with its placeholders filled in with HTML.
+    func tHTML(_ template: String, _ values: KeyValuePairs<String, String>) -> String { language.tHTML(template, values) }
+
     /// `path` with the request's `lang` parameter when it was given, for links that leave the page.
     func href(_ path: String) -> String { Page.keepingLanguage(path, query.language?.rawValue) }
 

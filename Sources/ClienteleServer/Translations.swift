@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A language the dashboard is shown in: chosen per request by `?lang=`, else from the shop's locale.
 public enum Language: String, CaseIterable, Sendable {
     /// English (the catalogue's keys).
@@ -30,19 +32,75 @@ public enum Language: String, CaseIterable, Sendable {
         }
     }
 
-    /// `english` in this language, or `english` itself when the catalogue has no translation.
+    /// `english` in this language, or `english` itself when the catalogue has no translation (recorded in
+    /// `Translations.misses` when a test has set one).
     public func t(_ english: String) -> String {
-        guard self != .en, let entry = Translations.index[english] else { return english }
-        switch self {
-        case .en: return english
-        case .da: return entry.da ?? english
-        case .sv: return entry.sv ?? english
-        case .nb: return entry.nb ?? english
+        if self == .en { return english }
+        let translated: String?
+        switch (self, Translations.index[english]) {
+        case (.da, let entry?): translated = entry.da
+        case (.sv, let entry?): translated = entry.sv
+        case (.nb, let entry?): translated = entry.nb
+        default: translated = nil
         }
+        guard let translated, !translated.isEmpty else {
+            Translations.misses?.record(english, self)
+            return english
+        }
+        return translated
+    }
+
+    /// `template` in this language with each `{name}` replaced by its value (one pass: a value is never
+    /// searched for placeholders itself), e.g. `t("{count} orders", ["count": "7"])`.
+    public func t(_ template: String, _ values: KeyValuePairs<String, String>) -> String {
+        Translations.fill(t(template), values)
+    }
+
+    /// `template` in this language, HTML-escaped, with each `{name}` replaced by its value, which is HTML
+    /// already (`<strong>7</strong>`; escape shop data before passing it).
+    public func tHTML(_ template: String, _ values: KeyValuePairs<String, String>) -> String {
+        Translations.fill(html(t(template)), values)
     }
 
     /// How this language writes numbers, money, percentages and dates.
     public var format: LocaleFormat { LocaleFormat(language: self) }
+
+    /// `text`, which stays English (a report's or the importer's error message), as escaped HTML marked
+    /// `lang="en"` on a page in another language, so screen readers read it as English.
+    func untranslated(_ text: String) -> String {
+        self == .en ? html(text) : "<span lang=\"en\">\(html(text))</span>"
+    }
+
+    /// `t` as a value (`let t = language.translator; t("Orders")`, `t("{count} orders", ["count": "7"])`).
+    var translator: Translator { Translator(language: self) }
+}
+
+/// A language's lookups as one value with both forms of `Language.t`, for pages that write `t("…")` often.
+struct Translator: Sendable {
+    /// The language looked up in.
+    let language: Language
+
+    /// `english` in the language.
+    func callAsFunction(_ english: String) -> String { language.t(english) }
+
+    /// `template` in the language with its `{name}` placeholders filled in.
+    func callAsFunction(_ template: String, _ values: KeyValuePairs<String, String>) -> String { language.t(template, values) }
+}
+
+/// The texts looked up in a language the catalogue has no translation for (`Translations.misses`).
+final class TranslationMisses: Sendable {
+    private let texts = Mutex<Set<String>>([])
+
+    /// An empty record.
+    init() {}
+
+    /// Records `english`, looked up in `language` without a translation.
+    func record(_ english: String, _ language: Language) {
+        texts.withLock { _ = $0.insert("\(language.rawValue): \(english)") }
+    }
+
+    /// The texts recorded, as `da: English text`, sorted.
+    var recorded: [String] { texts.withLock { $0.sorted() } }
 }
 
 /// The dashboard's string catalogue: English text → Danish, Swedish and Norwegian Bokmål, in the words shop
@@ -144,7 +202,6 @@ enum Translations {
         Entry("All customers", "Alle kunder", "Alla kunder", "Alle kunder"),
         Entry("Now", "Nu", "Nu", "Nå"),
         Entry("Group", "Gruppe", "Grupp", "Gruppe"),
-        Entry("Count", "Antal", "Antal", "Antall"),
         Entry("Name", "Navn", "Namn", "Navn"),
         Entry("Filter", "Filter", "Filter", "Filter"),
         Entry("Audience", "Målgruppe", "Målgrupp", "Målgruppe"),
@@ -243,14 +300,38 @@ enum Translations {
     ]
 
     /// Every entry.
-    static var all: [Entry] { navigationAndTitles + headings + tableHeaders + other }
+    static var all: [Entry] { navigationAndTitles + headings + tableHeaders + other + pages }
 
     /// The entries by English text.
     static let index: [String: Entry] = {
         var out: [String: Entry] = [:]
-        for e in navigationAndTitles + headings + tableHeaders + other where out[e.en] == nil { out[e.en] = e }
+        for e in all where out[e.en] == nil { out[e.en] = e }
         return out
     }()
+
+    /// Collects the texts looked up without a translation while it is set (for a task and its child tasks):
+    /// a test renders every page in every language with one set and expects it to stay empty.
+    @TaskLocal static var misses: TranslationMisses?
+
+    /// `template` with each `{name}` replaced by its value in one pass; an unknown `{name}` is kept.
+    static func fill(_ template: String, _ values: KeyValuePairs<String, String>) -> String {
+        var out = "", rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else {
+                rest = rest[open...]
+                break
+            }
+            let name = rest[rest.index(after: open)..<close]
+            if let value = values.first(where: { $0.key == name })?.value {
+                out += value
+            } else {
+                out += rest[open...close]
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
+    }
 
     /// The English texts of `entries` without a translation into `language`.
     static func missing(_ entries: [Entry], in language: Language) -> [String] {

@@ -10,6 +10,8 @@ public actor InMemoryOrderStore: OrderStore {
     private var changes = 0
     private var audiences: [ByteString: SavedAudience] = [:]
     private var seedVersion = 0
+    private var log: [PrivacyLogEntry] = []
+    private var forgotten = Set<ByteString>()
     /// Tokens, users and sessions (`InMemoryOrderStore+Access.swift`).
     var access = InMemoryAccess()
 
@@ -50,7 +52,8 @@ public actor InMemoryOrderStore: OrderStore {
             } else {
                 summary.inserted += 1
             }
-            orders[key] = order
+            // A forgotten order brought back by an import has its personal fields erased again at once.
+            orders[key] = forgotten.contains(key) ? CustomerSelection.anonymised(order) : order
         }
         if summary.inserted + summary.replaced > 0 { changes += 1 }
         return summary
@@ -76,7 +79,8 @@ public actor InMemoryOrderStore: OrderStore {
     /// The `StoreChecksum` of settings, orders and audiences.
     public func contentChecksum() -> String {
         StoreChecksum.checksum(settings: settings, orders: sortedOrders(), audiences: listAudiences(),
-                               audienceSeedVersion: seedVersion)
+                               audienceSeedVersion: seedVersion, privacyLog: log,
+                               forgottenOrderIds: forgotten.map(\.value).sorted(by: StoreContent.precedes))
     }
 
     // MARK: Audiences
@@ -112,6 +116,32 @@ public actor InMemoryOrderStore: OrderStore {
         seedVersion = version
         return inserted
     }
+
+    // MARK: Privacy
+
+    /// Anonymises the orders of the customers `matches` name, deletes the audiences that mention them and logs
+    /// the counts (see `OrderStore.forget`).
+    public func forget(customers matches: [CustomerMatch], action: PrivacyAction, at: Instant) -> ForgetSummary {
+        var selection = CustomerSelection(matches)
+        let sorted = sortedOrders()
+        if selection.needsFirstPass {
+            for order in sorted { selection.note(customerId: order.customerId, email: order.email, placedAt: order.placedAt) }
+            selection.endFirstPass()
+        }
+        for order in sorted where selection.select(orderId: order.id, customerId: order.customerId, email: order.email) {
+            orders[ByteString(order.id)] = CustomerSelection.anonymised(order)
+            forgotten.insert(ByteString(order.id))
+        }
+        let doomed = selection.audiencesToDelete(listAudiences())
+        for audience in doomed { audiences.removeValue(forKey: ByteString(audience.name)) }
+        let summary = selection.summary(audiencesDeleted: doomed.map(\.name))
+        if summary.orders > 0 { changes += 1 }
+        if !summary.isEmpty { log.append(PrivacyLogEntry(at: at, action: action, summary: summary)) }
+        return summary
+    }
+
+    /// The privacy log, oldest first.
+    public func privacyLog() -> [PrivacyLogEntry] { log }
 
     private func sortedOrders() -> [Order] {
         orders.values.sorted { StoreContent.precedes($0.id, $1.id) }

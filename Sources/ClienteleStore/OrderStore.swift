@@ -44,6 +44,36 @@ public protocol OrderStore: Sendable {
     /// `audiences` whose name is not taken, and records `version`. Returns the names inserted (none when
     /// another process seeded first). Deleted built-ins are not brought back by a later call with the same version.
     func seedAudiences(_ audiences: [SavedAudience], version: Int) async throws -> [String]
+
+    // MARK: Privacy (docs/privacy.md)
+
+    /// Every stored order, lines included, of the customers `match` names (`CustomerSelection`), in ascending
+    /// order id (by bytes): what the store holds about them.
+    func ordersOf(customer match: CustomerMatch) async throws -> [Order]
+    /// In one transaction: erases the customer id, e-mail and country of every order of the customers `matches`
+    /// name (`CustomerSelection`; ids, times, amounts and lines stay, so the orders count on as anonymous orders),
+    /// deletes the saved audiences whose name or filter mentions them (`AudienceMentions`), and, when anything
+    /// changed, appends a privacy-log entry with the counts (never a name) at `at`. The revision changes when an
+    /// order changed. A database store also makes sure the old bytes are gone from its files where it can.
+    func forget(customers matches: [CustomerMatch], action: PrivacyAction, at: Instant) async throws -> ForgetSummary
+    /// The privacy log, oldest first.
+    func privacyLog() async throws -> [PrivacyLogEntry]
+}
+
+extension OrderStore {
+    /// The orders of the customers `match` names, found with two scans of every order (`scanOrders`).
+    public func ordersOf(customer match: CustomerMatch) async throws -> [Order] {
+        var selection = CustomerSelection([match])
+        if selection.needsFirstPass {
+            try await scanOrders { selection.note(customerId: $0.customerId, email: $0.email, placedAt: $0.placedAt) }
+            selection.endFirstPass()
+        }
+        var orders: [Order] = []
+        try await scanOrders { order in
+            if selection.select(orderId: order.id, customerId: order.customerId, email: order.email) { orders.append(order) }
+        }
+        return orders
+    }
 }
 
 /// What `replaceOrders` did.

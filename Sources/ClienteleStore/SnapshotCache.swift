@@ -38,11 +38,10 @@ public enum SnapshotCache {
         }
     }
 
-    /// Writes the snapshot atomically (a temporary file renamed over the old one); failures are ignored,
-    /// since the cache is only an optimisation.
+    /// Writes the snapshot atomically (a temporary file renamed over the old one), readable by its owner only
+    /// (it holds customer keys and e-mails: `PrivateFile`); failures are ignored, since the cache is only an
+    /// optimisation.
     static func write(_ snapshot: ShopSnapshot, to path: String) {
-        let bytes = snapshot.serialized()
-        let url = URL(fileURLWithPath: path)
-        try? Data(bytes).write(to: url, options: .atomic)
+        try? PrivateFile.write(snapshot.serialized(), to: path)
     }
 }

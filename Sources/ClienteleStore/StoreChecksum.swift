@@ -49,6 +49,11 @@ public struct StoreChecksum: Sendable {
         double(t.vipTopShare)
         double(t.frequentOrdersPerYear)
         int(Int64(t.minimumTenureDays))
+        // Added later: only when set, so that the checksum of settings without it is unchanged.
+        if let years = settings.retentionYears {
+            byte(0x52) // "R"
+            int(Int64(years))
+        }
     }
 
     /// Adds one order and its lines.
@@ -97,14 +102,36 @@ public struct StoreChecksum: Sendable {
         int(Int64(version))
     }
 
-    /// The checksum of `settings`, `orders` (ascending id), `audiences` (ascending name) and the seed version.
+    /// Adds one entry of the privacy log (after the seed version, oldest first); a store without entries adds
+    /// nothing, so its checksum is unchanged.
+    public mutating func add(_ entry: PrivacyLogEntry) {
+        byte(0x50) // "P"
+        int(entry.at.seconds)
+        text(entry.action.rawValue)
+        int(Int64(entry.customers))
+        int(Int64(entry.orders))
+        int(Int64(entry.audiences))
+    }
+
+    /// Adds the id of one forgotten order (after the privacy log, in ascending id by bytes); a store that forgot
+    /// nothing adds nothing.
+    public mutating func addForgottenOrder(_ id: String) {
+        byte(0x46) // "F"
+        text(id)
+    }
+
+    /// The checksum of `settings`, `orders` (ascending id), `audiences` (ascending name), the seed version, the
+    /// privacy log (oldest first) and the forgotten order ids (ascending).
     public static func checksum(settings: ShopSettings, orders: some Sequence<Order>, audiences: [SavedAudience],
-                                audienceSeedVersion: Int) -> String {
+                                audienceSeedVersion: Int, privacyLog: [PrivacyLogEntry] = [],
+                                forgottenOrderIds: [String] = []) -> String {
         var sum = StoreChecksum()
         sum.add(settings)
         for order in orders { sum.add(order) }
         for audience in audiences { sum.add(audience) }
         sum.addAudienceSeedVersion(audienceSeedVersion)
+        for entry in privacyLog { sum.add(entry) }
+        for id in forgottenOrderIds { sum.addForgottenOrder(id) }
         return sum.finalize()
     }
 

@@ -12,6 +12,6 @@ struct Clientele: AsyncParsableCommand {
         See your customer statistics:      clientele report customers --db shop.sqlite
         """,
         version: "0.1.0",
-        subcommands: [ImportCommand.self, ShopCommand.self, DemoCommand.self, ReportCommand.self, AudienceCommand.self, FitCommand.self, PredictCommand.self, ServeCommand.self, TokenCommand.self, UserCommand.self]
+        subcommands: [ImportCommand.self, ShopCommand.self, DemoCommand.self, ReportCommand.self, AudienceCommand.self, CustomerCommand.self, FitCommand.self, PredictCommand.self, ServeCommand.self, TokenCommand.self, UserCommand.self]
     )
 }

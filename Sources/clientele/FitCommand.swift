@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClienteleCore
 import ClientelePrediction
+import ClienteleStore
 import Foundation
 
 extension RepeatPurchaseModel: ExpressibleByArgument {}
@@ -86,9 +87,9 @@ struct FitCommand: AsyncParsableCommand {
         }
         if let savePath {
             do {
-                try Data(report.json().utf8).write(to: URL(fileURLWithPath: savePath), options: .atomic)
+                try PrivateFile.write(Array(report.json().utf8), to: savePath)
             } catch {
-                throw CLIError("Could not save the fit to \(savePath): \(error.localizedDescription)")
+                throw CLIError("Could not save the fit: \(error.description)")
             }
         }
         switch format {

@@ -61,8 +61,14 @@ struct ImportCommand: AsyncParsableCommand {
             let shops = try await StoreOptions.openDatabase(path: path, create: false).shops()
             newShop = !shops.contains { $0.handle == named }
         }
-        let db: any OrderStore = dryRun && (!existed || newShop)
-            ? InMemoryOrderStore() : try await store.open(.anyShop)
+        var target: ShopTarget?
+        let db: any OrderStore
+        if dryRun && (!existed || newShop) {
+            db = InMemoryOrderStore()
+        } else {
+            let resolved = try await store.resolve(.anyShop)
+            (target, db) = (resolved.target, resolved.store)
+        }
         var options = ImportOptions(format: format, encoding: TextEncoding(name: encoding)!, dryRun: dryRun)
         if let rates {
             do { options.rates = try loadRateTable(path: rates) } catch { throw CLIError(error.description) }
@@ -86,6 +92,10 @@ struct ImportCommand: AsyncParsableCommand {
             let outcome = !existed ? "no database was created"
                 : newShop ? "the new shop \"\(named ?? "")\" holds no orders" : "the database is unchanged"
             throw CLIError(failure.description + "\nNothing was imported: \(outcome).")
+        }
+        // The shop's retention limit (docs/privacy.md) is applied after every import that wrote.
+        if !dryRun, let target, let retention = try await CustomerPrivacySupport.applyRetentionAfterImport(target: target, store: db) {
+            print(retention)
         }
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 struct ShopCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shop",
-        abstract: "Show or change the shop's settings (name, time zone, currency, locale); list or create the shops of a database.",
+        abstract: "Show or change the shop's settings (name, time zone, currency, locale, retention limit); list or create the shops of a database.",
         discussion: """
         A new database needs no set-up: the time zone is UTC and the currency is taken from the first import.
         One database can hold several shops, each with its own orders and settings (docs/shops.md).
@@ -17,6 +17,7 @@ struct ShopCommand: AsyncParsableCommand {
           clientele shop create nordic-tea --db shops.sqlite --name "Nordic Tea" --timezone Europe/Oslo --currency NOK
           clientele shop list --db shops.sqlite
           clientele shop --db shops.sqlite --shop nordic-tea
+        Retention: clientele shop --db shop.sqlite --retention-years 3   (off removes it; docs/privacy.md)
         """,
         subcommands: [ShopShow.self, ShopList.self, ShopCreate.self],
         defaultSubcommand: ShopShow.self
@@ -29,9 +30,17 @@ struct ShopSettingsOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The IANA time zone every day, month and hour is taken in.", valueName: "ZONE")) var timezone: String?
     @Option(help: ArgumentHelp("The reporting currency (ISO 4217). Set it before the first import.", valueName: "CODE")) var currency: String?
     @Option(help: ArgumentHelp("The locale money is shown in, e.g. da_DK, sv_SE, nb_NO, en_US.", valueName: "LOCALE")) var locale: String?
+    @Option(name: .customLong("retention-years"), help: ArgumentHelp("Anonymise customers with no order for this many years (1–100), after every import and with clientele customer anonymise-inactive; off removes the limit (docs/privacy.md).", valueName: "N|off")) var retentionYears: String?
+
+    /// `--retention-years` read: `.some(nil)` for off.
+    var retention: Int?? {
+        guard let retentionYears else { return nil }
+        if retentionYears.lowercased() == "off" { return .some(nil) }
+        return Int(retentionYears).map { .some($0) }
+    }
 
     /// Whether any setting is given.
-    var changing: Bool { name != nil || timezone != nil || currency != nil || locale != nil }
+    var changing: Bool { name != nil || timezone != nil || currency != nil || locale != nil || retentionYears != nil }
 
     func validate() throws {
         if let timezone, ShopCalendar(identifier: timezone) == nil {
@@ -43,11 +52,15 @@ struct ShopSettingsOptions: ParsableArguments {
         if let locale, locale.isEmpty || !locale.allSatisfy({ $0.isLetter || $0 == "_" || $0 == "-" }) {
             throw ValidationError("Locale \"\(locale)\" is not a locale identifier such as da_DK.")
         }
+        if retentionYears != nil, retention.flatMap({ $0.map(ShopSettings.retentionYearsRange.contains) ?? true }) != true {
+            throw ValidationError("--retention-years must be a number of years from 1 to 100, or off.")
+        }
     }
 
     /// `settings` with the given options applied (the currency in capitals).
     func applied(to settings: ShopSettings) -> ShopSettings {
         var s = settings
+        if let retention { s.retentionYears = retention }
         if let name { s.name = name }
         if let timezone { s.timeZone = timezone }
         if let locale { s.locale = locale }
@@ -87,6 +100,7 @@ struct ShopShow: AsyncParsableCommand {
         Time zone  \(s.timeZone)
         Currency   \(s.currency ?? "– (taken from the first import)")
         Locale     \(s.locale)
+        Retention  \(s.retentionYears.map { "\($0) year\($0 == 1 ? "" : "s") (customers inactive longer are anonymised)" } ?? "off (customers are kept until forgotten)")
         """
     }
 }

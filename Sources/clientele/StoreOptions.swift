@@ -88,7 +88,9 @@ struct StoreOptions: ParsableArguments {
         let cacheHome = environment["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
             ?? (environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSTemporaryDirectory()) + "/.cache"
         let directory = cacheHome + "/clientele/" + stableHash(key)
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Only this user may look inside: the snapshot there holds customer data.
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                 attributes: [.posixPermissions: 0o700])
         return directory + "/shop" + suffix
     }
 

@@ -63,7 +63,7 @@ let malformedCases: [MalformedCase] = [
                   #"orders.csv:3: currency "EUR" of order 1001 disagrees with line 2 ("DKK")"#),
     MalformedCase("non-contiguous lines disagree on the e-mail",
                   canonicalFile(row(), row(["order_id": "1002"]), row(["email": "b@example.com", "product_id": "P2"])),
-                  #"orders.csv:4: email "b@example.com" of order 1001 disagrees with line 2 ("a@example.com")"#),
+                  #"orders.csv:4: email of order 1001 disagrees with line 2 (the values are personal data and not repeated here)"#),
     MalformedCase("lines disagree on the timestamp",
                   canonicalFile(row(), row(["placed_at": "2024-03-05T18:22:11+01:00", "product_id": "P2"])),
                   #"orders.csv:3: placed_at "2024-03-05T18:22:11+01:00" of order 1001 disagrees with line 2 ("2024-03-05T18:22:10+01:00")"#),

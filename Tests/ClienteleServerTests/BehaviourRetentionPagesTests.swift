@@ -168,10 +168,10 @@ enum BehaviourFixture {
         // Cohorts 2025-01 … 2025-12 as of 2025-12-31: 12 + 11 + … + 1 = 78 cells.
         let cohorts = try reports.cohorts()
         #expect(cohorts.cohorts.reduce(0) { $0 + $1.cells.count } == 78)
-        #expect(BehaviourFixture.count("<td class=\"cohort-cell num\"", in: page) == 78)
+        #expect(BehaviourFixture.count("<td class=\"num cohort-cell\"", in: page) == 78)
         // The January cohort is c1 alone, back in March: 100 %, darkest background.
         #expect(cohorts.cohorts[0].cells[2].retention == 1)
-        #expect(page.contains("<th scope=\"row\">2025-01</th><td class=\"num\">1</td><td class=\"cohort-cell num\" style=\"background:#0b5cad;color:#ffffff\""))
+        #expect(page.contains("<th scope=\"row\">2025-01</th><td class=\"num\">1</td><td class=\"num cohort-cell\" style=\"background:#0b5cad;color:#ffffff\""))
         // LTV curves: one line per cohort with customers (2025-01 c1, 02 c2, 05 c3, 07 c4).
         #expect(BehaviourFixture.count("<polyline class=\"ltv\"", in: page) == 4)
         // c1's cumulative revenue: 100 (Jan), 300 after March, 600 after June.

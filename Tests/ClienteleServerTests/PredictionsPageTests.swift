@@ -109,13 +109,15 @@ enum PredictionFixture {
         #expect(page.contains(#"<a href="/predictions" aria-current="page">Forudsigelser</a>"#))
         #expect(!page.contains("<script"))
         let fit = try PredictionFixture.expectedFit(state, calibrationEnd: ShopDate(iso: "2024-12-31")!)
-        // The parameters as the page writes them, and the customers fitted on.
-        #expect(page.contains("<span class=\"fit-customers\">\(Format.int(fit.fit.customers))</span>"))
-        #expect(page.contains("<td class=\"num parameter\">\(PredictionsPage.parameter(fit.fit.parameters.r))</td>"))
-        #expect(page.contains("<td class=\"num parameter\">\(PredictionsPage.parameter(fit.fit.parameters.b))</td>"))
+        // The parameters as the page writes them in Danish (decimal comma), and the customers fitted on.
+        let da = LocaleFormat(language: .da)
+        func parameter(_ v: Double) -> String { da.decimal(v, digits: PredictionsPage.parameterDigits(v)) }
+        #expect(page.contains("<span class=\"fit-customers\">\(da.int(fit.fit.customers))</span>"))
+        #expect(page.contains("<td class=\"num parameter\">\(parameter(fit.fit.parameters.r))</td>"))
+        #expect(page.contains("<td class=\"num parameter\">\(parameter(fit.fit.parameters.b))</td>"))
         // The holdout: predicted and actual totals, one row per frequency bucket (0…6, 7+), the tracking chart.
-        #expect(page.contains("<h2>Actual repeat purchases</h2><div class=\"value\">\(Format.int(fit.validation.actual))</div>"))
-        #expect(page.contains("<h2>Predicted repeat purchases</h2><div class=\"value\">\(Format.decimal(fit.validation.predicted))</div>"))
+        #expect(page.contains("<h2>Faktiske genkøb</h2><div class=\"value\">\(da.int(fit.validation.actual))</div>"))
+        #expect(page.contains("<h2>Forventede genkøb</h2><div class=\"value\">\(da.decimal(fit.validation.predicted))</div>"))
         #expect(BehaviourFixture.count("<tr class=\"bucket\">", in: page) == 8)
         #expect(BehaviourFixture.count("<polyline class=\"series\"", in: page) == 2)
         #expect(page.contains("<line class=\"marker\""))
@@ -124,14 +126,18 @@ enum PredictionFixture {
         #expect(BehaviourFixture.count("<tr class=\"prediction\">", in: page) == 10)
         let first = list.rows[0]
         #expect(page.contains("<td class=\"num\">1</td><td><a href=\"/customers/\(html(QueryParameters.encode(first.customer)))\">\(html(first.customer))</a></td>"))
-        #expect(page.contains(Format.percent(first.prediction.probabilityAlive)))
+        #expect(page.contains(da.percent(first.prediction.probabilityAlive)))
         #expect(page.contains("/api/v1/predictions.csv?"))
 
         // Without a holdout the page offers one.
         let (plain, _, plainPage) = try await ServerFixture.get(client, "/predictions")
         #expect(plain == .ok)
-        #expect(plainPage.contains("No holdout"))
-        #expect(plainPage.contains("check it on the last 26 weeks"))
+        #expect(plainPage.contains("Ingen testperiode"))
+        #expect(plainPage.contains("afprøv den på de seneste 26 uger"))
+        // The same page in English.
+        let (_, _, english) = try await ServerFixture.get(client, "/predictions?lang=en")
+        #expect(english.contains("No holdout") && english.contains("check it on the last 26 weeks"))
+        #expect(english.contains("href=\"/predictions?calibrationEnd="))
     }
 }
 
@@ -148,9 +154,11 @@ enum PredictionFixture {
             let key = state.snapshot.customerKey(c)
             let (status, _, page) = try await ServerFixture.get(client, "/customers/\(QueryParameters.encode(key))?asOf=2025-06-30")
             #expect(status == .ok)
-            #expect(page.contains("<h2>P(alive)</h2><div class=\"value\">\(Format.percent(p.probabilityAlive))</div>"), "\(key)")
-            #expect(page.contains("<div class=\"value\">\(Format.decimal(p.expectedPurchases, digits: 2))</div>"), "\(key)")
-            if let clv = p.clv { #expect(page.contains("\(Format.decimal(clv, digits: 2)) DKK"), "\(key)") }
+            // The shop's locale is da_DK: Danish numbers, the krone as "kr.".
+            let da = LocaleFormat(language: .da)
+            #expect(page.contains("<h2>P(alive)</h2><div class=\"value\">\(da.percent(p.probabilityAlive))</div>"), "\(key)")
+            #expect(page.contains("<div class=\"value\">\(da.decimal(p.expectedPurchases, digits: 2))</div>"), "\(key)")
+            if let clv = p.clv { #expect(page.contains("\(da.decimal(clv, digits: 2))\u{00A0}kr."), "\(key)") }
             checked += 1
         }
         #expect(checked >= 3)
@@ -205,7 +213,7 @@ func badPredictionRequestsGetAStatusAndTheMessage(uri: String, status: HTTPRespo
             #expect(page.contains(html(message)), "\(pageURI)")
         } else {
             #expect(pageStatus == .ok, "\(pageURI)")
-            #expect(page.contains("No model could be fitted"), "\(pageURI)")
+            #expect(page.contains("Ingen model kunne tilpasses"), "\(pageURI)")
         }
     }
 }
@@ -256,7 +264,8 @@ func badPredictionRequestsGetAStatusAndTheMessage(uri: String, status: HTTPRespo
         #expect(list.contains("\"name\":\"likely\"") || list.contains("\"name\": \"likely\""))
         #expect(list.contains("\"customers\":\(expected)") || list.contains("\"customers\": \(expected)"))
         let (pageStatus, _, page) = try await ServerFixture.get(client, "/audiences/likely")
-        #expect(pageStatus == .ok && page.contains("<h2>Customers</h2><div class=\"value\">\(Format.int(expected))</div>"))
+        // In the shop's language (da_DK).
+        #expect(pageStatus == .ok && page.contains("<h2>Kunder</h2><div class=\"value\">\(LocaleFormat(language: .da).int(expected))</div>"))
     }
     // Where no model can be fitted, a predicted field is refused with the reason.
     try await ServerFixture.withClient { client, _ in

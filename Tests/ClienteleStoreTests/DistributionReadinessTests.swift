@@ -10,9 +10,9 @@ import Testing
 @Suite("PostgreSQL schema: ready to distribute by shop")
 struct DistributionReadinessTests {
     /// The tables docs/deployment.md distributes by `shop_id`.
-    static let distributed: Set<String> = ["orders", "order_lines", "products", "store_revision", "audiences", "audience_seed"]
+    static let distributed: Set<String> = ["orders", "order_lines", "products", "store_revision", "audiences", "audience_seed", "forgotten_orders"]
     /// The tables docs/deployment.md copies to every node.
-    static let reference: Set<String> = ["shops", "api_tokens", "users", "sessions", "clientele_migrations"]
+    static let reference: Set<String> = ["shops", "api_tokens", "users", "sessions", "privacy_log", "clientele_migrations"]
 
     /// Rows of `sql` run by psql in `schema` (fields split at "|").
     static func query(_ base: String, schema: String, _ sql: String) throws -> [[String]] {

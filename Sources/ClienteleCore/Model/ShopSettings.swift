@@ -10,15 +10,22 @@ public struct ShopSettings: Hashable, Sendable, Codable {
     public var locale: String
     /// The thresholds of METRICS.md, with their defaults.
     public var thresholds: Thresholds
+    /// The retention limit (docs/privacy.md): customers whose last order is more than this many years old are
+    /// anonymised; `nil` (the default) keeps customers until they are forgotten one by one.
+    public var retentionYears: Int?
 
-    /// Settings with METRICS.md's defaults: time zone UTC, no currency yet, locale `en_US_POSIX`.
+    /// The range of `retentionYears`.
+    public static let retentionYearsRange = 1...100
+
+    /// Settings with METRICS.md's defaults: time zone UTC, no currency yet, locale `en_US_POSIX`, no retention limit.
     public init(name: String = "My shop", timeZone: String = "UTC", currency: String? = nil,
-                locale: String = "en_US_POSIX", thresholds: Thresholds = Thresholds()) {
+                locale: String = "en_US_POSIX", thresholds: Thresholds = Thresholds(), retentionYears: Int? = nil) {
         self.name = name
         self.timeZone = timeZone
         self.currency = currency
         self.locale = locale
         self.thresholds = thresholds
+        self.retentionYears = retentionYears
     }
 
     /// The shop's calendar; `nil` if the stored time zone is unknown to this system.
