@@ -53,6 +53,9 @@ enum CustomerPage {
                                  .money(Money(minorUnits: s.orderTotal[i], currency: r.state.currency)),
                                  .money(Money(minorUnits: s.orderRefunded[i], currency: r.state.currency)), .text(products)])
             }))
+        let escapedKey = key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? key
+        body += "<p class=\"privacy\">\(html(t("Privacy (admins)"))): <a href=\"\(html("/api/v1/customers/" + escapedKey + "/export"))\" download>\(html(t("Export everything stored about this customer (JSON)")))</a> · "
+        body += "<a href=\"\(html(r.href("/customers/" + escapedKey + "/forget")))\">\(html(t("Forget this customer")))</a></p>"
         return RenderedPage(html: r.page(title: email ?? key, path: "/customers", body: body, ownPath: ownPath).rendered, tables: tables.all)
     }
 
