@@ -15,7 +15,7 @@ import Synchronization
 public final class PostgresOrderStore: OrderStore, CustomStringConvertible {
     /// Where the database is (the URL without its password).
     public let location: PostgresLocation
-    /// The shop's handle (`default` until several shops are supported).
+    /// The shop's handle (`default` for the shop of a database made before it could hold several).
     public let shop: String
     let pool: PostgresConnectionPool
     private let preparation = Mutex<Task<Int64, any Error>?>(nil)
@@ -23,16 +23,26 @@ public final class PostgresOrderStore: OrderStore, CustomStringConvertible {
     var logger: Logger { pool.logger }
 
     /// A store for the database at `url` (postgres://user:password@host:port/database?sslmode=…&schema=…), shop
-    /// `shop`. Throws a `StoreError` for a URL that cannot be parsed; connecting happens on first use.
-    public init(url: String, shop: String = "default", maximumConnections: Int = 8) throws {
+    /// `shop` (created with the default settings on first use when missing). Throws a `StoreError` for a URL that
+    /// cannot be parsed or a handle that breaks the rule (`ShopHandle`); connecting happens on first use.
+    public init(url: String, shop: String = ShopHandle.defaultHandle, maximumConnections: Int = 8) throws {
+        try ShopHandle.validate(shop)
         location = try PostgresLocation(url: url)
         self.shop = shop
         pool = try PostgresConnectionPool(location: location, maximum: maximumConnections)
     }
 
+    /// A store of shop `shop` over the connections of `database` (which closing this store closes too).
+    init(database: PostgresShopDatabase, shop: String) throws {
+        try ShopHandle.validate(shop)
+        location = database.location
+        self.shop = shop
+        pool = database.pool
+    }
+
     /// Opens the store at `url` and prepares it (connects, migrates, creates the shop): a server that cannot be
     /// reached fails here with a sentence naming it.
-    public static func open(url: String, shop: String = "default") async throws -> PostgresOrderStore {
+    public static func open(url: String, shop: String = ShopHandle.defaultHandle) async throws -> PostgresOrderStore {
         let store = try PostgresOrderStore(url: url, shop: shop)
         try await store.prepare()
         return store
@@ -46,7 +56,8 @@ public final class PostgresOrderStore: OrderStore, CustomStringConvertible {
         _ = try await shopId()
     }
 
-    /// Closes the store's connections; the store cannot be used afterwards.
+    /// Closes the store's connections (shared with the other stores of its `PostgresShopDatabase`, when it came
+    /// from one); the store cannot be used afterwards.
     public func close() async {
         await pool.close()
     }

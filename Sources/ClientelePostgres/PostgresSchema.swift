@@ -181,6 +181,13 @@ enum PostgresSchema {
             )
             """,
         ]),
+        Migration(name: "v6-shop-handles", statements: [
+            """
+            -- Several shops per database: a handle is 1-64 characters of a-z, 0-9, - and _ (checked for new and
+            -- changed rows; the shops table and the per-shop revisions exist since v1 and v2).
+            ALTER TABLE shops ADD CONSTRAINT shops_handle_format CHECK (handle ~ '^[a-z0-9_-]{1,64}$') NOT VALID
+            """,
+        ]),
     ]
 
     /// The names of the migrations applied in the connection's schema (empty when there is no migrations table).
@@ -250,27 +257,49 @@ enum PostgresSchema {
 
     /// The id of the shop `handle`, creating it (with default settings and a fresh revision) when missing.
     static func shopId(handle: String, _ connection: PostgresConnection, logger: Logger) async throws -> Int64 {
-        let find: PostgresQuery = "SELECT id FROM shops WHERE handle = \(handle)"
-        if let id = try await PostgresSQL.rows(find, on: connection, logger: logger).first?.cells.first?.int64 {
-            return id
+        if let id = try await existingShopId(handle: handle, connection, logger: logger) { return id }
+        _ = try await createShop(handle: handle, settings: ShopSettings(), connection, logger: logger)
+        guard let id = try await existingShopId(handle: handle, connection, logger: logger) else {
+            throw StoreError(.corruptData, "the shop \"\(handle)\" could not be created")
         }
-        let defaults = ShopSettings()
-        let thresholds = try defaults.thresholds.storedJSON()
+        return id
+    }
+
+    /// The id of the shop `handle`, nil when there is none.
+    static func existingShopId(handle: String, _ connection: PostgresConnection, logger: Logger) async throws -> Int64? {
+        try await PostgresSQL.rows("SELECT id FROM shops WHERE handle = \(handle)", on: connection, logger: logger)
+            .first?.cells.first?.int64
+    }
+
+    /// Every shop, in ascending handle (by bytes: the column is `COLLATE "C"`).
+    static func shops(_ connection: PostgresConnection, logger: Logger) async throws -> [ShopListing] {
+        try await PostgresSQL.rows("SELECT handle, name FROM shops ORDER BY handle", on: connection, logger: logger).map {
+            let cells = $0.cells
+            return ShopListing(handle: cells[0].string ?? "", name: cells[1].string ?? "")
+        }
+    }
+
+    /// Creates the shop `handle` with `settings` and a fresh revision in one transaction; `false` when the handle
+    /// is taken (nothing changes).
+    static func createShop(handle: String, settings: ShopSettings, _ connection: PostgresConnection,
+                           logger: Logger) async throws -> Bool {
+        try ShopHandle.validate(handle)
+        let thresholds = try settings.thresholds.storedJSON()
         let instance = randomInstance()
         return try await PostgresSQL.transaction(connection, logger: logger) { connection in
-            try await PostgresSQL.execute("""
-                INSERT INTO shops (handle, name, time_zone, currency, locale, thresholds)
-                VALUES (\(handle), \(defaults.name), \(defaults.timeZone), \(defaults.currency), \(defaults.locale), \(thresholds)::json)
+            let rows = try await PostgresSQL.rows("""
+                INSERT INTO shops (handle, name, time_zone, currency, locale, thresholds, retention_years)
+                VALUES (\(handle), \(settings.name), \(settings.timeZone), \(settings.currency), \(settings.locale), \(thresholds)::json,
+                        \(settings.retentionYears.map(Int64.init))::integer)
                 ON CONFLICT (handle) DO NOTHING
+                RETURNING id
                 """, on: connection, logger: logger)
-            guard let id = try await PostgresSQL.rows(find, on: connection, logger: logger).first?.cells.first?.int64 else {
-                throw StoreError(.corruptData, "the shop \"\(handle)\" could not be created")
-            }
+            guard let id = rows.first?.cells.first?.int64 else { return false }
             try await PostgresSQL.execute("""
                 INSERT INTO store_revision (shop_id, instance, counter) VALUES (\(id), \(instance), 0)
                 ON CONFLICT (shop_id) DO NOTHING
                 """, on: connection, logger: logger)
-            return id
+            return true
         }
     }
 

@@ -69,7 +69,7 @@ enum BulkWriter {
             summary = try body(&writer, empty)
             try SQLiteOrderStore.eraseForgottenAgain(db, shopId: shopId)
             try writer.updateProducts()
-            if summary.inserted + summary.replaced > 0 { try SQLiteSchema.bumpRevision(db) }
+            if summary.inserted + summary.replaced > 0 { try SQLiteSchema.bumpRevision(db, shopId: shopId) }
             return .commit
         }
         return summary

@@ -68,7 +68,7 @@ extension SQLiteOrderStore {
             try db.execute(sql: "DELETE FROM audiences WHERE shop_id = ? AND name = ?", arguments: [shopId, audience.name])
         }
         let summary = selection.summary(audiencesDeleted: doomed.map(\.name))
-        if summary.orders > 0 { try SQLiteSchema.bumpRevision(db) }
+        if summary.orders > 0 { try SQLiteSchema.bumpRevision(db, shopId: shopId) }
         if !summary.isEmpty {
             try db.execute(sql: """
                 INSERT INTO privacy_log (shop_id, happened_at, action, customers, orders, audiences) VALUES (?, ?, ?, ?, ?, ?)

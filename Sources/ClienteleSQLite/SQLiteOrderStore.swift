@@ -3,74 +3,38 @@ import ClienteleStore
 import Foundation
 internal import GRDB
 
-/// An `OrderStore` in a SQLite database file, through GRDB: WAL mode (readers never wait for a writer),
-/// foreign keys on, a schema with `CHECK`s for every order invariant, append-only named migrations.
+/// An `OrderStore` for one shop of a SQLite database file, through GRDB: WAL mode (readers never wait for a
+/// writer), foreign keys on, a schema with `CHECK`s for every order invariant, append-only named migrations.
+/// Every query is scoped to the shop's row id: a file may hold several shops (`SQLiteShopDatabase`), and one
+/// shop's store never reads or changes another's rows.
 public final class SQLiteOrderStore: OrderStore {
     /// The database file's path as given.
     public let path: String
+    /// The shop's handle (`default` for the shop of a database made before it could hold several).
+    public let shop: String
+    /// The database the shop is in (its other shops' stores share its connections).
+    public let database: SQLiteShopDatabase
     let pool: DatabasePool
-    let shopId = SQLiteSchema.defaultShopId
+    /// The shop's row id: every query of this store is scoped to it.
+    let shopId: Int64
 
-    /// Opens the database file at `path`, creating it (and its schema) when it does not exist yet.
-    /// Throws a `StoreError` that names the file when it cannot be opened, is not a Clientele database,
-    /// or was written by a newer Clientele.
-    public init(path: String) throws {
-        self.path = path
-        var config = Configuration()
-        config.foreignKeysEnabled = true
-        config.busyMode = .timeout(10)
-        config.label = "Clientele"
-        // Deleted and overwritten content is zeroed in the file, not left in free space (docs/privacy.md, "Files").
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA secure_delete = ON") }
-        // A new database file is readable by its owner only; SQLite gives its -wal and -shm files the same mode.
-        PrivateFile.create(path)
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
-        } catch {
-            throw SQLiteOrderStore.openError(error, path: path)
-        }
-        do {
-            try prepareSchema()
-        } catch let error as StoreError {
-            throw error
-        } catch {
-            throw SQLiteOrderStore.openError(error, path: path)
-        }
+    /// Opens the database file at `path` (creating it and its schema when it does not exist yet) and the shop
+    /// `shop` in it, created with the default settings when the file does not hold it yet. Throws a
+    /// `StoreError` that names the file when it cannot be opened, is not a Clientele database, or was written
+    /// by a newer Clientele, and one of code `invalidShopHandle` for a handle that breaks the rule.
+    public convenience init(path: String, shop: String = ShopHandle.defaultHandle) throws {
+        let database = try SQLiteShopDatabase(path: path)
+        let opened = try database.orderStore(creatingShop: shop)
+        self.init(database: database, shop: shop, shopId: opened.shopId)
     }
 
-    /// Checks that the file is a Clientele database this version understands, migrates it and makes
-    /// sure the shop row exists.
-    private func prepareSchema() throws {
-        let migrator = SQLiteSchema.migrator
-        let known = Set(migrator.migrations)
-        try pool.writeWithoutTransaction { db in
-            let applicationId = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-            let hasTables = try Bool.fetchOne(db, sql: """
-                SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%')
-                """) ?? false
-            guard applicationId == SQLiteSchema.applicationId || (applicationId == 0 && !hasTables) else {
-                throw StoreError(.notAClienteleDatabase, "the database file \(path) is not a Clientele database")
-            }
-            if applicationId == SQLiteSchema.applicationId {
-                let applied = try migrator.appliedIdentifiers(db)
-                if let unknown = applied.subtracting(known).sorted().first {
-                    throw StoreError(.newerDatabase, """
-                        the database file \(path) was written by a newer Clientele (migration "\(unknown)" \
-                        is unknown to this version); upgrade Clientele to open it
-                        """)
-                }
-            }
-        }
-        try migrator.migrate(pool)
-        let defaults = ShopSettings()
-        let thresholds = try defaults.thresholds.storedJSON()
-        let shopId = self.shopId
-        try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO shop (id, name, time_zone, currency, locale, thresholds) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO NOTHING
-                """, arguments: [shopId, defaults.name, defaults.timeZone, defaults.currency, defaults.locale, thresholds])
-        }
+    /// The store of the shop with row id `shopId` and handle `shop` in `database`.
+    init(database: SQLiteShopDatabase, shop: String, shopId: Int64) {
+        self.database = database
+        self.path = database.path
+        self.pool = database.pool
+        self.shop = shop
+        self.shopId = shopId
     }
 
     // MARK: Settings
@@ -90,7 +54,7 @@ public final class SQLiteOrderStore: OrderStore {
                     WHERE id = ?
                     """, arguments: [settings.name, settings.timeZone, settings.currency, settings.locale,
                                      thresholds, settings.retentionYears, shopId])
-                if db.changesCount > 0 { try SQLiteSchema.bumpRevision(db) }
+                if db.changesCount > 0 { try SQLiteSchema.bumpRevision(db, shopId: shopId) }
             }
         }
     }
@@ -128,11 +92,13 @@ public final class SQLiteOrderStore: OrderStore {
         }
     }
 
-    /// The store's revision token: the database's random instance id and its change counter.
+    /// The shop's revision token: the shop's random instance id and its change counter (a write to another
+    /// shop of the file changes neither).
     public func revision() async throws -> String {
-        try await run {
+        try await run { [shopId] in
             try await self.pool.read { db in
-                try String.fetchOne(db, sql: "SELECT instance || '-' || counter FROM store_revision WHERE id = 1") ?? ""
+                try String.fetchOne(db, sql: "SELECT instance || '-' || counter FROM shop_revision WHERE shop_id = ?",
+                                    arguments: [shopId]) ?? ""
             }
         }
     }

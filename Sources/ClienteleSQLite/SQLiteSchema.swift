@@ -5,9 +5,6 @@ enum SQLiteSchema {
     /// `PRAGMA application_id` of a Clientele database ("Clnt").
     static let applicationId: Int32 = 0x436C_6E74
 
-    /// The shop every order belongs to until several shops are supported.
-    static let defaultShopId: Int64 = 1
-
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-shops-orders-lines") { db in
@@ -159,11 +156,33 @@ enum SQLiteSchema {
                 ) STRICT, WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6-shop-handles") { db in
+            try db.execute(sql: """
+                -- Several shops per database. Each shop is named by a unique handle (1-64 characters of a-z, 0-9,
+                -- - and _); the one shop of an older database is "default".
+                ALTER TABLE shop ADD COLUMN handle TEXT NOT NULL DEFAULT 'default'
+                    CHECK (length(handle) BETWEEN 1 AND 64 AND handle NOT GLOB '*[^a-z0-9_-]*');
+                CREATE UNIQUE INDEX shop_handle ON shop (handle);
+
+                -- A revision token per shop: a write to one shop changes only its own counter, and every shop has
+                -- a random instance of its own, so two shops never share a token. The default shop keeps the
+                -- database's former token (snapshot files built from it stay valid).
+                CREATE TABLE shop_revision (
+                    shop_id INTEGER PRIMARY KEY REFERENCES shop(id) ON DELETE CASCADE,
+                    instance TEXT NOT NULL,
+                    counter INTEGER NOT NULL CHECK (counter >= 0)
+                ) STRICT;
+                INSERT INTO shop_revision (shop_id, instance, counter)
+                    SELECT shop.id, store_revision.instance, store_revision.counter
+                    FROM shop JOIN store_revision ON store_revision.id = 1;
+                DROP TABLE store_revision;
+                """)
+        }
         return migrator
     }()
 
-    /// Marks a content change inside the current write transaction.
-    static func bumpRevision(_ db: Database) throws {
-        try db.execute(sql: "UPDATE store_revision SET counter = counter + 1 WHERE id = 1")
+    /// Marks a content change of shop `shopId` inside the current write transaction.
+    static func bumpRevision(_ db: Database, shopId: Int64) throws {
+        try db.execute(sql: "UPDATE shop_revision SET counter = counter + 1 WHERE shop_id = ?", arguments: [shopId])
     }
 }

@@ -20,6 +20,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible, CustomDebugS
         public static let corruptData = Code("corruptData")
         /// An audience breaks a store rule (empty name or filter).
         public static let invalidAudience = Code("invalidAudience")
+        /// A shop handle breaks the rule (1–64 characters of a-z, 0-9, - and _).
+        public static let invalidShopHandle = Code("invalidShopHandle")
+        /// The database holds no shop with the handle asked for.
+        public static let noSuchShop = Code("noSuchShop")
         /// A token, user or session breaks a store rule (an empty or too long name, a token id taken).
         public static let invalidCredential = Code("invalidCredential")
         /// Any other storage failure (disk full, I/O error, database busy …).

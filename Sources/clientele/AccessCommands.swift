@@ -23,9 +23,9 @@ struct TokenCommand: AsyncParsableCommand {
         subcommands: [TokenCreate.self, TokenList.self, TokenRevoke.self]
     )
 
-    /// The store at the options' path as an access store.
-    static func open(_ options: StoreOptions) throws -> any AccessStore {
-        guard let store = try options.open(create: false) as? any AccessStore else {
+    /// The store of the options' shop (`--db`, `--shop`) as an access store.
+    static func open(_ options: StoreOptions) async throws -> any AccessStore {
+        guard let store = try await options.open(.nothing) as? any AccessStore else {
             throw CLIError("This database cannot hold tokens or users.")
         }
         return store
@@ -41,7 +41,7 @@ struct TokenCreate: AsyncParsableCommand {
     @Option(help: "A label for people, e.g. the script that uses it.") var name: String = ""
 
     func run() async throws {
-        let access = try TokenCommand.open(store)
+        let access = try await TokenCommand.open(store)
         let token = Credentials.newToken()
         try await access.createToken(AccessToken(id: token.id, name: name, role: role, hash: token.hash,
                                                  createdAt: AudienceSupport.nowInstant()))
@@ -107,7 +107,7 @@ struct UserAdd: AsyncParsableCommand {
     static let minimumPasswordLength = 10
 
     func run() async throws {
-        let access = try TokenCommand.open(store)
+        let access = try await TokenCommand.open(store)
         let password = try passwordStdin ? readLine(strippingNewline: true) ?? "" : Self.ask("Password for \(name): ")
         guard password.count >= Self.minimumPasswordLength else {
             throw CLIError("The password is too short: use at least \(Self.minimumPasswordLength) characters.")

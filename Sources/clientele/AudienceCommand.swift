@@ -38,7 +38,7 @@ extension AudienceOverview.ProductSort: ExpressibleByArgument {}
 enum AudienceSupport {
     /// Opens the store at the options' path and saves the built-in audiences newer than the store's seed version.
     static func open(_ options: StoreOptions) async throws -> any OrderStore {
-        let store = try options.open(create: false)
+        let store = try await options.open(.nothing)
         try await seedBuiltIns(store)
         return store
     }
@@ -113,10 +113,10 @@ struct AudienceList: AsyncParsableCommand {
         // An audience on predicted fields is counted only when the shop has a current fit.
         if let shop = try? await LoadedShop.open(store) {
             let date = asOf.date(calendar: shop.calendar)
-            var ctx = try AudienceSupport.context(shop: shop, path: store.path(), asOf: date, for: nil)
+            var ctx = try AudienceSupport.context(shop: shop, asOf: date, for: nil)
             let filters = audiences.map { try? AudienceFilter($0.filter) }
             if filters.contains(where: { $0?.usesPredictions == true }),
-               case .current(let fit)? = try? AudienceSupport.fitState(shop: shop, path: store.path()) {
+               case .current(let fit)? = try? AudienceSupport.fitState(shop: shop) {
                 ctx.predictions = try? AudienceSupport.predictedValues(shop: shop, fit: fit, asOf: date)
             }
             if filters.contains(where: { $0?.fieldNames.contains("reminder_due") == true }) {
@@ -272,7 +272,7 @@ struct AudienceShow: AsyncParsableCommand {
     func run() async throws {
         let (title, text, filter) = try await selection.resolve(store)
         let shop = try await LoadedShop.open(store)
-        let ctx = try AudienceSupport.context(shop: shop, path: store.path(), asOf: asOf.date(calendar: shop.calendar), for: filter)
+        let ctx = try AudienceSupport.context(shop: shop, asOf: asOf.date(calendar: shop.calendar), for: filter)
         let overview = AudienceOverview.compute(context: ctx, mask: filter.customers(in: ctx), productSort: sort, topProducts: top)
         switch format {
         case .json: print(overview.json(name: selection.name, filter: text), terminator: "")
@@ -298,7 +298,7 @@ struct AudienceExport: AsyncParsableCommand {
     func run() async throws {
         let (_, _, filter) = try await selection.resolve(store)
         let shop = try await LoadedShop.open(store)
-        let ctx = try AudienceSupport.context(shop: shop, path: store.path(), asOf: asOf.date(calendar: shop.calendar), for: filter)
+        let ctx = try AudienceSupport.context(shop: shop, asOf: asOf.date(calendar: shop.calendar), for: filter)
         let mask = filter.customers(in: ctx)
         switch format {
         case .csv: print(AudienceOverview.exportCSV(context: ctx, mask: mask), terminator: "")

@@ -33,7 +33,7 @@ struct ReportAudienceOptions: ParsableArguments {
         } else {
             return nil
         }
-        let ctx = try AudienceSupport.context(shop: shop, path: store.path(), asOf: asOf, for: parsed)
+        let ctx = try AudienceSupport.context(shop: shop, asOf: asOf, for: parsed)
         let mask = parsed.customers(in: ctx)
         return SelectedAudience(name: name, filter: text, mask: mask, customers: mask.lazy.filter { $0 }.count)
     }
@@ -82,34 +82,34 @@ enum SavedFitState {
 
 extension AudienceSupport {
     /// The context to evaluate `filter` in as of `asOf`: the shop's calendar and, when the filter uses a
-    /// predicted field, the predictions of the fit saved at `PATH.model.json` (an error that says to run
-    /// `clientele fit` when there is no fit of the current orders).
-    static func context(shop: LoadedShop, path: String, asOf: ShopDate, for filter: AudienceFilter?) throws -> AudienceContext {
+    /// predicted field, the predictions of the fit saved at `PATH.model.json` (`ShopTarget.modelPath`; an error
+    /// that says to run `clientele fit` when there is no fit of the current orders).
+    static func context(shop: LoadedShop, asOf: ShopDate, for filter: AudienceFilter?) throws -> AudienceContext {
         var ctx = AudienceContext(snapshot: shop.snapshot, asOf: asOf, thresholds: shop.settings.thresholds, currency: shop.currency)
         ctx.calendar = shop.calendar
         if let filter, filter.usesPredictions {
             let fields = filter.fieldNames.filter(AudienceField.predictionFields.contains)
             let what = "The field\(fields.count == 1 ? "" : "s") \(fields.joined(separator: ", ")) \(fields.count == 1 ? "needs" : "need") the predictive model"
             let saved: SavedFit
-            switch try fitState(shop: shop, path: path) {
+            switch try fitState(shop: shop) {
             case .none:
-                throw CLIError("\(what), and there is no fit for this shop yet. Run clientele fit --db \(StoreOptions.display(path)) first.")
+                throw CLIError("\(what), and there is no fit for this shop yet. Run clientele fit \(shop.target.arguments) first.")
             case .stale:
-                throw CLIError("\(what), and the saved fit \(StoreOptions.modelPath(for: path)) is of older data (the orders have changed since). Run clientele fit --db \(StoreOptions.display(path)) first.")
+                throw CLIError("\(what), and the saved fit \(shop.target.modelPath) is of older data (the orders have changed since). Run clientele fit \(shop.target.arguments) first.")
             case .current(let s):
                 saved = s
             }
             if fields.contains("predicted_clv") && saved.spend == nil {
-                throw CLIError("predicted_clv needs the spend model, which the saved fit does not have (Gamma-Gamma could not be fitted; see clientele fit --db \(StoreOptions.display(path))).")
+                throw CLIError("predicted_clv needs the spend model, which the saved fit does not have (Gamma-Gamma could not be fitted; see clientele fit \(shop.target.arguments)).")
             }
             ctx.predictions = try predictedValues(shop: shop, fit: saved, asOf: asOf)
         }
         return ctx
     }
 
-    /// The state of the fit saved beside the database at `path`.
-    static func fitState(shop: LoadedShop, path: String) throws -> SavedFitState {
-        guard let saved = try SavedFit.read(path: StoreOptions.modelPath(for: path)) else { return .none }
+    /// The state of the fit saved for the shop (`ShopTarget.modelPath`).
+    static func fitState(shop: LoadedShop) throws -> SavedFitState {
+        guard let saved = try SavedFit.read(path: shop.target.modelPath) else { return .none }
         guard let version = saved.sourceVersion, version == shop.snapshot.sourceVersion else { return .stale(saved) }
         return .current(saved)
     }

@@ -62,8 +62,7 @@ struct CustomerExportCommand: AsyncParsableCommand {
     var output: String?
 
     func run() async throws {
-        let path = try store.path()
-        let db = try StoreOptions.open(path: path, create: false)
+        let (target, db) = try await store.resolve(.nothing)
         try await AudienceSupport.seedBuiltIns(db)
         let orders = try await db.ordersOf(customer: person.match)
         guard !orders.isEmpty else {
@@ -75,10 +74,10 @@ struct CustomerExportCommand: AsyncParsableCommand {
         var export = CustomerExport(shopName: settings.name, request: person.match, asOf: date, calendar: calendar,
                                     shopCurrency: settings.reportingCurrency, orders: orders)
         let saved = try await db.listAudiences()
-        if !saved.isEmpty, let shop = try? await LoadedShop.open(path: path) {
+        if !saved.isEmpty, let shop = try? await LoadedShop.open(target, store: db) {
             var predictions: PredictedValues? = nil
             if saved.contains(where: { (try? AudienceFilter($0.filter))?.usesPredictions == true }),
-               case .current(let fit)? = try? AudienceSupport.fitState(shop: shop, path: path) {
+               case .current(let fit)? = try? AudienceSupport.fitState(shop: shop) {
                 predictions = try? AudienceSupport.predictedValues(shop: shop, fit: fit, asOf: date)
             }
             let judged = CustomerExport.memberships(snapshot: shop.snapshot, keys: export.customerKeys, saved: saved, asOf: date,
@@ -116,15 +115,14 @@ struct CustomerForgetCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func run() async throws {
-        let path = try store.path()
-        let db = try StoreOptions.open(path: path, create: false)
+        let (target, db) = try await store.resolve(.nothing)
         let summary = try await db.forget(customers: [person.match], action: .forget, at: AudienceSupport.nowInstant())
         if summary.isEmpty {
             print("No stored order or saved audience belongs to that \(person.email != nil ? "e-mail" : "customer"); nothing was changed.")
             return
         }
         print(CustomerPrivacySupport.describe(summary, verb: "Forgot"))
-        print(try await CustomerPrivacySupport.refreshDerivedFiles(path: path, store: db))
+        print(try await CustomerPrivacySupport.refreshDerivedFiles(target: target, store: db))
     }
 }
 
@@ -157,11 +155,10 @@ struct CustomerAnonymiseInactiveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = try store.path()
-        let db = try StoreOptions.open(path: path, create: false)
+        let (target, db) = try await store.resolve(.nothing)
         let settings = try await db.loadSettings()
         guard let years = years ?? settings.retentionYears else {
-            throw CLIError("The shop has no retention limit. Give --years N, or set one: clientele shop --retention-years N --db \(StoreOptions.display(path)).")
+            throw CLIError("The shop has no retention limit. Give --years N, or set one: clientele shop --retention-years N \(target.arguments).")
         }
         let calendar = settings.calendar ?? .utc
         let date = asOf.date(calendar: calendar)
@@ -178,7 +175,7 @@ struct CustomerAnonymiseInactiveCommand: AsyncParsableCommand {
             return
         }
         print(CustomerPrivacySupport.describe(summary, verb: "Anonymised") + " Rule: \(rule).")
-        print(try await CustomerPrivacySupport.refreshDerivedFiles(path: path, store: db))
+        print(try await CustomerPrivacySupport.refreshDerivedFiles(target: target, store: db))
     }
 }
 
@@ -194,7 +191,7 @@ struct CustomerLogCommand: AsyncParsableCommand {
     @Option(help: "Output: table or json.") var format: AudienceOutputFormat = .table
 
     func run() async throws {
-        let db = try store.open(create: false)
+        let db = try await store.open(.nothing)
         let log = try await db.privacyLog()
         switch format {
         case .json:
@@ -249,22 +246,22 @@ enum CustomerPrivacySupport {
 
     /// After a forget: deletes the snapshot (it held the erased values) and rebuilds it from the store, and
     /// says whether the saved fit must be redone. Returns the sentence to print.
-    static func refreshDerivedFiles(path: String, store: any OrderStore) async throws -> String {
-        let snapshot = StoreOptions.snapshotPath(for: path)
+    static func refreshDerivedFiles(target: ShopTarget, store: any OrderStore) async throws -> String {
+        let snapshot = target.snapshotPath
         try? FileManager.default.removeItem(atPath: snapshot)
         var text = "Recorded in the privacy log (counts only)."
-        if (try? await LoadedShop.open(path: path)) != nil {
+        if (try? await LoadedShop.open(target, store: store)) != nil {
             text += " Rebuilt the snapshot \(StoreOptions.display(snapshot))."
         }
-        if FileManager.default.fileExists(atPath: StoreOptions.modelPath(for: path)) {
-            text += " The saved fit holds no one's data but is of older orders now: run clientele fit --db \(StoreOptions.display(path)) to refit."
+        if FileManager.default.fileExists(atPath: target.modelPath) {
+            text += " The saved fit holds no one's data but is of older orders now: run clientele fit \(target.arguments) to refit."
         }
         return text
     }
 
     /// At the end of `clientele import`: applies the shop's retention limit as of today, when it has one.
     /// Returns the sentence to print (nil when there is no limit or nobody was anonymised).
-    static func applyRetentionAfterImport(path: String, store: any OrderStore) async throws -> String? {
+    static func applyRetentionAfterImport(target: ShopTarget, store: any OrderStore) async throws -> String? {
         let settings = try await store.loadSettings()
         guard let years = settings.retentionYears else { return nil }
         let calendar = settings.calendar ?? .utc
@@ -273,6 +270,6 @@ enum CustomerPrivacySupport {
         let summary = try await store.forget(customers: [.lastOrderBefore(cutoff)], action: .retention, at: AudienceSupport.nowInstant())
         guard !summary.isEmpty else { return nil }
         return describe(summary, verb: "Retention limit (\(years) year\(years == 1 ? "" : "s"); last order before \(cutoffDate)): anonymised")
-            + "\n" + (try await refreshDerivedFiles(path: path, store: store))
+            + "\n" + (try await refreshDerivedFiles(target: target, store: store))
     }
 }

@@ -59,6 +59,7 @@ struct FitCommand: AsyncParsableCommand {
         let today = ShopDate(dayNumber: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
         let report: FitReport
         var savePath: String?
+        var predictArguments = "--db PATH"
         do {
             if let file = transactions {
                 let list = try TransactionsFile.read(path: file)
@@ -68,8 +69,7 @@ struct FitCommand: AsyncParsableCommand {
                                                               unit: unit, minorUnitsPerMajor: TransactionsFile.minorUnitsPerMajor)
                 report = try FitReport.compute(summaries: summaries, model: model, source: file, fittedOn: today)
             } else {
-                let path = try store.path()
-                let shop = try await LoadedShop.open(path: path)
+                let shop = try await LoadedShop.open(store)
                 let s = shop.snapshot
                 var lastDay = Int32.min
                 for i in 0..<s.identifiedOrderCount { lastDay = max(lastDay, s.orderDay[i]) }
@@ -77,9 +77,10 @@ struct FitCommand: AsyncParsableCommand {
                 let (cal, hold) = dates(lastOrder: ShopDate(dayNumber: Int(lastDay)))
                 let summaries = try PurchaseSummaries.compute(snapshot: s, calibrationEnd: cal, holdoutEnd: hold, unit: unit,
                                                               minorUnitsPerMajor: shop.currency.minorUnitsPerMajor)
-                report = try FitReport.compute(summaries: summaries, model: model, source: StoreOptions.display(path), fittedOn: today,
+                report = try FitReport.compute(summaries: summaries, model: model, source: shop.target.display, fittedOn: today,
                                                currencyCode: shop.currency.code, sourceVersion: s.sourceVersion)
-                savePath = StoreOptions.modelPath(for: path)
+                savePath = shop.target.modelPath
+                predictArguments = shop.target.arguments
             }
         } catch let error as FitError {
             throw CLIError(error.description)
@@ -95,7 +96,7 @@ struct FitCommand: AsyncParsableCommand {
         case .json: print(report.json(), terminator: "")
         case .table:
             print(report.table(), terminator: "")
-            if let savePath { print("\nSaved the fit to \(savePath); clientele predict --db \(store.db.map(StoreOptions.display) ?? "PATH") uses it.") }
+            if let savePath { print("\nSaved the fit to \(savePath); clientele predict \(predictArguments) uses it.") }
         }
     }
 

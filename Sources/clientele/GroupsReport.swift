@@ -21,12 +21,11 @@ struct GroupsReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let shop = try await LoadedShop.open(store)
-        let path = try store.path()
         let date = asOf.date(calendar: shop.calendar)
         var predicted: PredictedValues?
-        switch try AudienceSupport.fitState(shop: shop, path: path) {
+        switch try AudienceSupport.fitState(shop: shop) {
         case .current(let fit): predicted = try AudienceSupport.predictedValues(shop: shop, fit: fit, asOf: date)
-        case .stale: printError("The saved fit \(StoreOptions.modelPath(for: path)) is of older data; run clientele fit --db \(StoreOptions.display(path)) to add Lost (model).")
+        case .stale: printError("The saved fit \(shop.target.modelPath) is of older data; run clientele fit \(shop.target.arguments) to add Lost (model).")
         case .none: break
         }
         let report = GroupsReport.compute(snapshot: shop.snapshot, asOf: date, thresholds: shop.settings.thresholds,

@@ -21,6 +21,7 @@ struct ImportCommand: AsyncParsableCommand {
           clientele import orders.csv --db shop.sqlite
           clientele import shopify-2023.csv shopify-2024.csv --db shop.sqlite --rates rates.csv
           clientele import orders.csv --db shop.sqlite --dry-run
+          clientele import nordic.csv --db shops.sqlite --shop nordic-tea   # creates the shop when missing
         """
     )
 
@@ -49,12 +50,25 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // A dry run against a database that does not exist yet checks the files with a new shop's settings
-        // and creates nothing.
+        // A dry run against a database or a shop that does not exist yet checks the files with a new shop's
+        // settings and creates nothing. A real import creates the database and the named shop when missing.
         let path = try store.path()
         let existed = StoreOptions.exists(path)
-        let db: any OrderStore = dryRun && !existed
-            ? InMemoryOrderStore() : try StoreOptions.open(path: path, create: true)
+        let named = store.namedShop()
+        var newShop = false
+        if let named { try ShopHandle.validate(named) }
+        if existed, let named {
+            let shops = try await StoreOptions.openDatabase(path: path, create: false).shops()
+            newShop = !shops.contains { $0.handle == named }
+        }
+        var target: ShopTarget?
+        let db: any OrderStore
+        if dryRun && (!existed || newShop) {
+            db = InMemoryOrderStore()
+        } else {
+            let resolved = try await store.resolve(.anyShop)
+            (target, db) = (resolved.target, resolved.store)
+        }
         var options = ImportOptions(format: format, encoding: TextEncoding(name: encoding)!, dryRun: dryRun)
         if let rates {
             do { options.rates = try loadRateTable(path: rates) } catch { throw CLIError(error.description) }
@@ -75,11 +89,12 @@ struct ImportCommand: AsyncParsableCommand {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
             guard let failure = error as? ImportFailure else { throw error }
-            let outcome = existed ? "the database is unchanged" : "no database was created"
+            let outcome = !existed ? "no database was created"
+                : newShop ? "the new shop \"\(named ?? "")\" holds no orders" : "the database is unchanged"
             throw CLIError(failure.description + "\nNothing was imported: \(outcome).")
         }
         // The shop's retention limit (docs/privacy.md) is applied after every import that wrote.
-        if !dryRun, let retention = try await CustomerPrivacySupport.applyRetentionAfterImport(path: path, store: db) {
+        if !dryRun, let target, let retention = try await CustomerPrivacySupport.applyRetentionAfterImport(target: target, store: db) {
             print(retention)
         }
     }

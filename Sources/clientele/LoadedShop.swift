@@ -2,31 +2,32 @@ import ClienteleCore
 import ClienteleSQLite
 import ClienteleStore
 
-/// A shop ready for reports: its settings, calendar, reporting currency and the engine's snapshot.
+/// A shop ready for reports: which shop of which database it is, its settings, calendar, reporting currency and
+/// the engine's snapshot.
 struct LoadedShop {
+    let target: ShopTarget
     let settings: ShopSettings
     let calendar: ShopCalendar
     let currency: Currency
     let snapshot: ShopSnapshot
 
-    /// Opens the store named by the options and loads its snapshot.
+    /// Opens the shop named by the options (`--db`, `--shop`) and loads its snapshot.
     static func open(_ options: StoreOptions) async throws -> LoadedShop {
-        try await open(path: options.path())
+        let (target, store) = try await options.resolve(.nothing)
+        return try await open(target, store: store)
     }
 
-    /// Opens the database at `path` (a SQLite file or a PostgreSQL URL) and loads its snapshot (cached at
-    /// `StoreOptions.snapshotPath(for:)`).
-    static func open(path: String) async throws -> LoadedShop {
-        let store = try StoreOptions.open(path: path, create: false)
+    /// Loads the settings and the snapshot of `target` from `store` (cached at `target.snapshotPath`).
+    static func open(_ target: ShopTarget, store: any OrderStore) async throws -> LoadedShop {
         let settings = try await store.loadSettings()
         guard let calendar = settings.calendar else {
-            throw CLIError("The shop's time zone \"\(settings.timeZone)\" is unknown on this system; set another with clientele shop --timezone ZONE.")
+            throw CLIError("The shop's time zone \"\(settings.timeZone)\" is unknown on this system; set another with clientele shop \(target.arguments) --timezone ZONE.")
         }
         guard let currency = settings.reportingCurrency else {
-            throw CLIError("The shop has no orders yet (and no currency). Import orders first: clientele import FILE --db \(StoreOptions.display(path)).")
+            throw CLIError("The shop has no orders yet (and no currency). Import orders first: clientele import FILE \(target.arguments).")
         }
         let snapshot = try await SnapshotCache.snapshot(of: store, calendar: calendar, currency: currency,
-                                                        cachePath: StoreOptions.snapshotPath(for: path))
-        return LoadedShop(settings: settings, calendar: calendar, currency: currency, snapshot: snapshot)
+                                                        cachePath: target.snapshotPath)
+        return LoadedShop(target: target, settings: settings, calendar: calendar, currency: currency, snapshot: snapshot)
     }
 }

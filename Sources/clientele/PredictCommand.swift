@@ -52,13 +52,12 @@ struct PredictCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let path = try store.path()
-        let shop = try await LoadedShop.open(path: path)
+        let shop = try await LoadedShop.open(store)
         let asOfDate = asOf.flatMap(ShopDate.init(iso:))
             ?? shop.calendar.date(of: Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))))
         let options = PredictionOptions(horizonMonths: horizonMonths, monthlyDiscountRate: discountMonthly, margin: margin,
                                         purchaseWindowDays: Double(days))
-        let saved = refit ? nil : try SavedFit.read(path: StoreOptions.modelPath(for: path))
+        let saved = refit ? nil : try SavedFit.read(path: shop.target.modelPath)
         let unit = saved?.fit.unit ?? .days
         let summaries: PurchaseSummaries
         let fit: RepeatPurchaseFit

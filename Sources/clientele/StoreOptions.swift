@@ -6,11 +6,14 @@ import ClienteleSQLite
 import ClienteleStore
 import Foundation
 
-/// The `--db` option every command that reads or writes a shop shares: a SQLite file or a PostgreSQL URL
-/// (docs/postgres.md).
+/// The `--db` and `--shop` options every command that reads or writes a shop shares: a SQLite file or a
+/// PostgreSQL URL (docs/postgres.md), and the shop in it (docs/shops.md).
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The shop's database: a SQLite file, or a PostgreSQL URL (postgres://user:password@host:5432/database). Default: $CLIENTELE_DATABASE_URL, else $CLIENTELE_DB.", valueName: "PATH|URL"))
     var db: String?
+
+    @Option(name: .long, help: ArgumentHelp("The shop in the database, by its handle (clientele shop list). Default: $CLIENTELE_SHOP, else the database's only shop.", valueName: "NAME"))
+    var shop: String?
 
     /// The database from the flag, else `CLIENTELE_DATABASE_URL`, else `CLIENTELE_DB`: a file path or a URL.
     func path() throws -> String {
@@ -22,24 +25,44 @@ struct StoreOptions: ParsableArguments {
         throw ValidationError("Name the shop's database with --db PATH (a SQLite file) or --db postgres://… (or set CLIENTELE_DATABASE_URL or CLIENTELE_DB). Try `clientele demo` for a demo shop.")
     }
 
-    /// Opens (creating when `create`) the store.
-    func open(create: Bool) throws -> any OrderStore {
-        try Self.open(path: path(), create: create)
+    /// The shop named by `--shop`, else by `CLIENTELE_SHOP`; nil when neither names one.
+    func namedShop() -> String? { Self.namedShop(shop) }
+
+    /// `flag`, else `CLIENTELE_SHOP` (empty counts as unset).
+    static func namedShop(_ flag: String?) -> String? {
+        if let flag, !flag.isEmpty { return flag }
+        if let value = ProcessInfo.processInfo.environment["CLIENTELE_SHOP"], !value.isEmpty { return value }
+        return nil
+    }
+
+    /// Opens the shop's store: see `ShopTarget.resolve` for which shop and what is created.
+    func open(_ creating: ShopTarget.Creating) async throws -> any OrderStore {
+        try await resolve(creating).store
+    }
+
+    /// The shop named by the options (or the database's only shop) and its store.
+    func resolve(_ creating: ShopTarget.Creating) async throws -> (target: ShopTarget, store: any OrderStore) {
+        try await ShopTarget.resolve(path: path(), named: namedShop(), creating: creating)
     }
 
     /// Whether `path` names a PostgreSQL database (postgres:// or postgresql://) rather than a SQLite file.
     static func isPostgres(_ path: String) -> Bool { PostgresLocation.isURL(path) }
 
-    /// Opens the store at `path`: a SQLite file (created when `create`; a missing file is an error otherwise), or
-    /// a PostgreSQL database (whose tables are created on first use; connecting happens then too).
-    static func open(path: String, create: Bool) throws -> any OrderStore {
+    /// The message for a SQLite file that does not exist.
+    static func missingDatabaseMessage(_ path: String) -> String {
+        "There is no database at \(path). Import orders first (clientele import FILE --db \(path)) or create a demo shop (clientele demo --db \(path))."
+    }
+
+    /// Opens the database at `path` with its shops: a SQLite file (created when `create`; a missing file is an
+    /// error otherwise), or a PostgreSQL database (whose tables are created on first use; connecting happens then).
+    static func openDatabase(path: String, create: Bool) throws -> any ShopDatabase {
         if isPostgres(path) {
-            return try PostgresOrderStore(url: path)
+            return try PostgresShopDatabase(url: path)
         }
         if !create && !FileManager.default.fileExists(atPath: path) {
-            throw CLIError("There is no database at \(path). Import orders first (clientele import FILE --db \(path)) or create a demo shop (clientele demo --db \(path)).")
+            throw CLIError(missingDatabaseMessage(path))
         }
-        return try SQLiteOrderStore(path: path)
+        return try SQLiteShopDatabase(path: path)
     }
 
     /// Whether the database at `path` exists already: a SQLite file on disk; a PostgreSQL database always
@@ -53,12 +76,13 @@ struct StoreOptions: ParsableArguments {
         isPostgres(path) ? PostgresLocation.redact(path) : path
     }
 
-    /// Where the files derived from the shop live, without their extension (`.snapshot`, `.model.json`): beside a
-    /// SQLite file (PATH.snapshot), and for PostgreSQL in this user's cache directory,
-    /// `$XDG_CACHE_HOME/clientele/<hash of the URL without its password>/shop` (~/.cache when XDG_CACHE_HOME is
-    /// unset), created on demand.
-    static func filesBase(for path: String) -> String {
-        guard isPostgres(path) else { return path }
+    /// Where the files derived from shop `shop` live, without their extension (`.snapshot`, `.model.json`): beside
+    /// a SQLite file (PATH for the shop "default", PATH.<handle> for the others), and for PostgreSQL in this user's
+    /// cache directory, `$XDG_CACHE_HOME/clientele/<hash of the URL without its password>/shop` (`shop.<handle>`
+    /// for shops other than "default"; ~/.cache when XDG_CACHE_HOME is unset), created on demand.
+    static func filesBase(for path: String, shop: String = ShopHandle.defaultHandle) -> String {
+        let suffix = shop == ShopHandle.defaultHandle ? "" : "." + shop
+        guard isPostgres(path) else { return path + suffix }
         let key = (try? PostgresLocation(url: path).description) ?? PostgresLocation.redact(path)
         let environment = ProcessInfo.processInfo.environment
         let cacheHome = environment["XDG_CACHE_HOME"].flatMap { $0.hasPrefix("/") ? $0 : nil }
@@ -67,23 +91,17 @@ struct StoreOptions: ParsableArguments {
         // Only this user may look inside: the snapshot there holds customer data.
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o700])
-        return directory + "/shop"
+        return directory + "/shop" + suffix
     }
 
-    /// The snapshot cache file of the shop at `path`.
-    static func snapshotPath(for path: String) -> String { filesBase(for: path) + ".snapshot" }
+    /// The snapshot cache file of shop `shop` of the database at `path`.
+    static func snapshotPath(for path: String, shop: String = ShopHandle.defaultHandle) -> String {
+        filesBase(for: path, shop: shop) + ".snapshot"
+    }
 
-    /// The saved fit (`clientele fit`) of the shop at `path`.
-    static func modelPath(for path: String) -> String { filesBase(for: path) + ".model.json" }
-
-    /// The shop at `path` ready to serve: the store, its snapshot cache, the built-in audiences seeded.
-    static func openServerShop(path: String, requireSignIn: Bool = false) async throws -> ShopService {
-        if isPostgres(path) {
-            let store = try PostgresOrderStore(url: path)
-            try await store.prepare()
-            return try await ClienteleServer.openShop(store: store, cachePath: snapshotPath(for: path), requireSignIn: requireSignIn)
-        }
-        return try await ClienteleServer.openShop(path: path, requireSignIn: requireSignIn)
+    /// The saved fit (`clientele fit`) of shop `shop` of the database at `path`.
+    static func modelPath(for path: String, shop: String = ShopHandle.defaultHandle) -> String {
+        filesBase(for: path, shop: shop) + ".model.json"
     }
 
     /// FNV-1a of `text`'s bytes as 16 hex digits: the same on every run (Swift's `Hasher` is seeded per process).

@@ -33,7 +33,7 @@ enum CLI {
     }()
 
     /// Runs `clientele args…` with `directory` as its working directory and waits for it to end. The
-    /// environment is the test process's without `CLIENTELE_DB` and `CLIENTELE_DATABASE_URL`, plus `environment`.
+    /// environment is the test process's without `CLIENTELE_DB`, `CLIENTELE_DATABASE_URL` and `CLIENTELE_SHOP`, plus `environment`.
     static func run(_ args: [String], in directory: URL, environment: [String: String] = [:], input: String? = nil) async throws -> CLIResult {
         let out = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
         let err = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
@@ -52,6 +52,7 @@ enum CLI {
         var env = ProcessInfo.processInfo.environment
         env["CLIENTELE_DB"] = nil
         env["CLIENTELE_DATABASE_URL"] = nil
+        env["CLIENTELE_SHOP"] = nil
         for (k, v) in environment { env[k] = v }
         process.environment = env
         process.standardOutput = outHandle
