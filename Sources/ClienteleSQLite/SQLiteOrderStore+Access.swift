@@ -22,7 +22,7 @@ extension SQLiteOrderStore: AccessStore {
     /// The shop's tokens, oldest first.
     public func listTokens() async throws -> [AccessToken] {
         try await run { [shopId] in
-            try await self.pool.read { db in
+            try self.pool.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT id, name, role, hash, created_at FROM api_tokens WHERE shop_id = ? ORDER BY created_at, id
                     """, arguments: [shopId]).map { row in
@@ -46,7 +46,7 @@ extension SQLiteOrderStore: AccessStore {
     /// Whose the token with SHA-256 `hash` is, across every shop of the file.
     public func findToken(hash: String) async throws -> TokenMatch {
         try await run { [shopId] in
-            try await self.pool.read { db in
+            try self.pool.read { db in
                 guard let row = try Row.fetchOne(db, sql: "SELECT id, shop_id, role FROM api_tokens WHERE hash = ?",
                                                  arguments: [hash]) else { return .none }
                 guard (row["shop_id"] as Int64) == shopId, let role = AccessRole(rawValue: row["role"]) else { return .otherShop }
@@ -72,7 +72,7 @@ extension SQLiteOrderStore: AccessStore {
     /// The shop's users by name.
     public func listUsers() async throws -> [AccessUser] {
         try await run { [shopId] in
-            try await self.pool.read { db in
+            try self.pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT name, role, password_hash, created_at FROM users WHERE shop_id = ? ORDER BY name",
                                  arguments: [shopId]).map(Self.user)
             }
@@ -82,7 +82,7 @@ extension SQLiteOrderStore: AccessStore {
     /// The user called `name`, or nil.
     public func user(name: String) async throws -> AccessUser? {
         try await run { [shopId] in
-            try await self.pool.read { db in
+            try self.pool.read { db in
                 try Row.fetchOne(db, sql: "SELECT name, role, password_hash, created_at FROM users WHERE shop_id = ? AND name = ?",
                                  arguments: [shopId, name]).map(Self.user)
             }
@@ -114,7 +114,7 @@ extension SQLiteOrderStore: AccessStore {
     /// The unexpired session of this shop with cookie hash `hash`.
     public func findSession(hash: String, now: Instant) async throws -> AccessSession? {
         try await run { [shopId] in
-            try await self.pool.read { db in
+            try self.pool.read { db in
                 try Row.fetchOne(db, sql: """
                     SELECT hash, user_name, role, csrf, expires_at FROM sessions
                     WHERE hash = ? AND shop_id = ? AND expires_at > ?
@@ -138,7 +138,7 @@ extension SQLiteOrderStore: AccessStore {
     /// Whether the file holds any token or user.
     public func hasCredentials() async throws -> Bool {
         try await run {
-            try await self.pool.read { db in
+            try self.pool.read { db in
                 try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM api_tokens) OR EXISTS (SELECT 1 FROM users)") ?? false
             }
         }

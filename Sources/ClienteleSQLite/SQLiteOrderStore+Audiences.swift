@@ -6,7 +6,7 @@ extension SQLiteOrderStore {
     /// The saved audiences in ascending name by bytes (SQLite's BINARY collation).
     public func listAudiences() async throws -> [SavedAudience] {
         try await run { [shopId] in
-            try await self.pool.read { db in try SQLiteOrderStore.readAudiences(db, shopId: shopId) }
+            try self.pool.read { db in try SQLiteOrderStore.readAudiences(db, shopId: shopId) }
         }
     }
 
@@ -31,7 +31,7 @@ extension SQLiteOrderStore {
     /// The built-in audience seed version (0: never seeded).
     public func audienceSeedVersion() async throws -> Int {
         try await run { [shopId] in
-            try await self.pool.read { db in try SQLiteOrderStore.readSeedVersion(db, shopId: shopId) }
+            try self.pool.read { db in try SQLiteOrderStore.readSeedVersion(db, shopId: shopId) }
         }
     }
 

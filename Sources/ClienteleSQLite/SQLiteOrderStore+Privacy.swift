@@ -31,7 +31,7 @@ extension SQLiteOrderStore {
     /// selected order read by its id (see `OrderStore.ordersOf`), in one read transaction.
     public func ordersOf(customer match: CustomerMatch) async throws -> [Order] {
         try await run { [shopId] in
-            try await self.pool.read { db in
+            try self.pool.read { db in
                 var selection = CustomerSelection([match])
                 try SQLiteOrderStore.select(&selection, db, shopId: shopId)
                 return try selection.selectedOrderIds.sorted(by: StoreContent.precedes).map { id in
@@ -44,7 +44,7 @@ extension SQLiteOrderStore {
     /// The privacy log, oldest first.
     public func privacyLog() async throws -> [PrivacyLogEntry] {
         try await run { [shopId] in
-            try await self.pool.read { db in try SQLiteOrderStore.readPrivacyLog(db, shopId: shopId) }
+            try self.pool.read { db in try SQLiteOrderStore.readPrivacyLog(db, shopId: shopId) }
         }
     }
 

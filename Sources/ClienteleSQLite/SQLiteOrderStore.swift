@@ -41,7 +41,7 @@ public final class SQLiteOrderStore: OrderStore {
 
     /// The shop's settings; the defaults the store was created with for a new store.
     public func loadSettings() async throws -> ShopSettings {
-        try await run { [shopId] in try await self.pool.read { db in try SQLiteOrderStore.readSettings(db, shopId: shopId) } }
+        try await run { [shopId] in try self.pool.read { db in try SQLiteOrderStore.readSettings(db, shopId: shopId) } }
     }
 
     /// Replaces the shop's settings.
@@ -96,7 +96,7 @@ public final class SQLiteOrderStore: OrderStore {
     /// shop of the file changes neither).
     public func revision() async throws -> String {
         try await run { [shopId] in
-            try await self.pool.read { db in
+            try self.pool.read { db in
                 try String.fetchOne(db, sql: "SELECT instance || '-' || counter FROM shop_revision WHERE shop_id = ?",
                                     arguments: [shopId]) ?? ""
             }
@@ -115,7 +115,7 @@ public final class SQLiteOrderStore: OrderStore {
     /// Counts of orders, lines and distinct products.
     public func counts() async throws -> StoreCounts {
         try await run { [shopId] in
-            try await self.pool.read { db in
+            try self.pool.read { db in
                 let row = try Row.fetchOne(db, sql: """
                     SELECT (SELECT COUNT(*) FROM orders WHERE shop_id = ?1),
                            (SELECT COUNT(*) FROM order_lines WHERE shop_id = ?1),
@@ -129,7 +129,7 @@ public final class SQLiteOrderStore: OrderStore {
     /// The content checksum (`StoreChecksum`) of settings and every order, from one read transaction.
     public func contentChecksum() async throws -> String {
         try await run { [shopId] in
-            try await self.pool.read { db in
+            try self.pool.read { db in
                 var sum = StoreChecksum()
                 sum.add(try SQLiteOrderStore.readSettings(db, shopId: shopId))
                 try OrderScanner.scan(db, shopId: shopId) { sum.add($0) }

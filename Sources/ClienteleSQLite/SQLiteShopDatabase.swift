@@ -153,6 +153,9 @@ extension SQLiteShopDatabase {
 
     /// The first column of the first row of `sql`, as text (tests only).
     func text(_ sql: String) async throws -> String? {
-        try await pool.read { db in try String.fetchOne(db, sql: sql) }
+        try readNow { db in try String.fetchOne(db, sql: sql) }
     }
+
+    /// A blocking read (see `SQLiteOrderStore.readNow`: the stores never use GRDB's async reads).
+    private func readNow<T>(_ body: (Database) throws -> T) throws -> T { try pool.read(body) }
 }

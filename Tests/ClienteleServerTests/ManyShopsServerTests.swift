@@ -305,6 +305,49 @@ enum ManyShopsFixture {
         }
     }
 
+    @Test("with sign-in on, every route of shop B refuses shop A's token with 404 and no data, and B's viewer with 403 on writes")
+    func everyRouteRefusesAnotherShopsToken() async throws {
+        let routes = ClienteleServer.router(service: try await ServerFixture.service()).routes
+            .map { (method: $0.method, path: $0.path.description) }
+        #expect(routes.count >= 30)
+        try await ManyShopsFixture.withClient { client, database in
+            let tea = try database.orderStore(shop: "tea"), bikes = try database.orderStore(shop: "bikes")
+            let teaAdmin = Credentials.newToken(), bikeViewer = Credentials.newToken()
+            try await tea.createToken(AccessToken(id: teaAdmin.id, name: "", role: .admin, hash: teaAdmin.hash, createdAt: ManyShopsFixture.now))
+            try await bikes.createToken(AccessToken(id: bikeViewer.id, name: "", role: .viewer, hash: bikeViewer.hash, createdAt: ManyShopsFixture.now))
+            let bikeAudiences = try await bikes.listAudiences()
+            var walked = 0
+            for route in routes where route.path != "/login" {
+                for path in Self.paths(route.path, shop: ManyShopsFixture.bikes, other: ManyShopsFixture.tea) {
+                    let uri = "/shops/bikes" + path
+                    let body = route.method == .get ? nil : ByteBuffer(string: "name=x&filter=orders+%3E%3D+1")
+                    // Tea's admin token on bikes: 404, and nothing of bikes in the answer.
+                    try await client.execute(uri: uri, method: route.method,
+                                             headers: [.authorization: "Bearer " + teaAdmin.secret, .contentType: "application/x-www-form-urlencoded"],
+                                             body: body) { response in
+                        #expect(response.status == .notFound, "\(route.method) \(uri) with tea's token: \(response.status)")
+                        let text = String(buffer: response.body)
+                        let asked = uri.removingPercentEncoding ?? uri
+                        for marker in ManyShopsFixture.bikes.markers where !asked.contains(marker) {
+                            #expect(!text.contains(marker), "\(route.method) \(uri) shows bikes' \"\(marker)\"")
+                        }
+                    }
+                    // Bikes' own viewer: every change refused with 403.
+                    if route.method != .get {
+                        try await client.execute(uri: uri, method: route.method,
+                                                 headers: [.authorization: "Bearer " + bikeViewer.secret, .contentType: "application/x-www-form-urlencoded"],
+                                                 body: body) { response in
+                            #expect(response.status == .forbidden, "viewer \(route.method) \(uri): \(response.status)")
+                        }
+                    }
+                    walked += 1
+                }
+            }
+            #expect(walked > 50)
+            #expect(try await bikes.listAudiences() == bikeAudiences, "nothing of bikes changed")
+        }
+    }
+
     @Test("with sign-in on: each shop's token opens that shop only, sessions are per shop, the shops are not listed")
     func accessPerShop() async throws {
         try await ManyShopsFixture.withClient { client, database in
