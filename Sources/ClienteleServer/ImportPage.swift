@@ -41,8 +41,8 @@ enum ImportUpload {
         let settings = try await service.store.loadSettings()
         guard let years = settings.retentionYears else { return }
         let calendar = settings.calendar ?? .utc
-        let cutoff = Instant(seconds: calendar.startOfDay(service.today(calendar).adding(years: -years)))
-        _ = try await service.store.forget(customers: [.lastOrderBefore(cutoff)], action: .retention, at: service.now())
+        let cutoff = CustomerMatch.retentionCutoff(years: years, today: service.today(calendar), calendar: calendar)
+        _ = try await service.store.forget(customers: [.lastOrderBefore(cutoff.instant)], action: .retention, at: service.now())
     }
 
     static func run(_ upload: Upload, service: ShopService) async throws -> UploadOutcome {

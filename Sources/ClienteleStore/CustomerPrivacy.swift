@@ -13,6 +13,14 @@ public enum CustomerMatch: Hashable, Sendable {
     /// Every customer whose latest order, cancelled ones included, was placed before this instant (the
     /// retention limit).
     case lastOrderBefore(Instant)
+
+    /// The retention limit of `years` as of `today` (docs/privacy.md): the first day kept (the same day `years`
+    /// years earlier) and the instant it starts in the shop's calendar; customers whose last order is before it
+    /// are forgotten (`lastOrderBefore`).
+    public static func retentionCutoff(years: Int, today: ShopDate, calendar: ShopCalendar) -> (date: ShopDate, instant: Instant) {
+        let date = today.adding(years: -years)
+        return (date, Instant(seconds: calendar.startOfDay(date)))
+    }
 }
 
 /// Why customers were forgotten, as the privacy log records it.

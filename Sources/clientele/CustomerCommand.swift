@@ -219,8 +219,8 @@ enum CustomerPrivacySupport {
     /// The first shop date that is not "more than `years` before `asOf`", and its start as an instant: customers
     /// whose last order is before it are anonymised. 29 February goes to 28 February in a year without it.
     static func cutoff(years: Int, asOf: ShopDate, calendar: ShopCalendar) -> (ShopDate, Instant) {
-        let date = asOf.adding(years: -years)
-        return (date, Instant(seconds: calendar.startOfDay(date)))
+        let cutoff = CustomerMatch.retentionCutoff(years: years, today: asOf, calendar: calendar)
+        return (cutoff.date, cutoff.instant)
     }
 
     /// The customers and orders `matches` would select now, without changing anything.
