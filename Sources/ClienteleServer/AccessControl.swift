@@ -145,7 +145,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
             return request
         }
         var request = request
-        let buffer = try await request.body.collect(upTo: ClienteleServer.maxBodyBytes)
+        let buffer = ByteBuffer(bytes: try await FormRoutes.body(request, limit: ClienteleServer.maxBodyBytes))
         request.body = .init(buffer: buffer)
         let type = request.headers[.contentType]?.lowercased() ?? ""
         let sent: String?
@@ -172,10 +172,8 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The page with the session's form token in every POST form and a sign-out button in its footer.
     static func withFormTokens(_ response: Response, session: AccessSession) async throws -> Response {
-        let collector = ByteBufferCollector()
         var response = response
-        try await response.body.write(collector)
-        var page = String(buffer: collector.buffer)
+        var page = String(buffer: try await response.collectBody())
         let field = "<input type=\"hidden\" name=\"_csrf\" value=\"\(html(session.csrf))\">"
         var out = ""
         out.reserveCapacity(page.utf8.count + 256)
@@ -192,8 +190,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         page = out
         let signOut = "<form method=\"post\" action=\"/logout\" class=\"signout\">\(field)<button type=\"submit\">Sign out \(html(session.user))</button></form>"
         if let footer = page.range(of: "</footer>") { page.insert(contentsOf: signOut, at: footer.lowerBound) }
-        response.headers[.contentLength] = nil
-        response.body = .init(byteBuffer: ByteBuffer(string: page))
+        response.replaceBody(ByteBuffer(string: page))
         return response
     }
 }
@@ -231,9 +228,7 @@ enum LoginPage {
         router.post("/login") { request, _ -> Response in
             try FormRoutes.checkSameOrigin(request)
             guard let store = service.access.store else { throw APIError.notFound("This server has no sign-in.") }
-            var request = request
-            let buffer = try await request.body.collect(upTo: FormRoutes.maximumFormBytes)
-            let form = QueryParameters(query: String(buffer: buffer)).values
+            let form = QueryParameters(query: String(decoding: try await FormRoutes.body(request, limit: FormRoutes.maximumFormBytes), as: UTF8.self)).values
             let name = form["name"] ?? "", password = form["password"] ?? "", next = safeNext(form["next"] ?? "/")
             let user = name.isEmpty ? nil : try await store.user(name: name)
             // A missing user costs the same KDF work as a wrong password: the answer's timing tells nothing.

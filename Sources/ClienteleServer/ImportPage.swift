@@ -35,16 +35,6 @@ enum ImportUpload {
     /// Imports `upload` into `service`'s store with `importFiles`, as `clientele import FILE --db PATH` does.
     /// A compressed or binary file is refused (422) before anything is read; import errors come back as
     /// `.failed` (the store is unchanged).
-    /// The shop's retention limit (docs/privacy.md), applied after every upload as after `clientele import`:
-    /// customers whose last order is before the start of the day N years before today are forgotten.
-    static func applyRetention(service: ShopService) async throws {
-        let settings = try await service.store.loadSettings()
-        guard let years = settings.retentionYears else { return }
-        let calendar = settings.calendar ?? .utc
-        let cutoff = CustomerMatch.retentionCutoff(years: years, today: service.today(calendar), calendar: calendar)
-        _ = try await service.store.forget(customers: [.lastOrderBefore(cutoff.instant)], action: .retention, at: service.now())
-    }
-
     static func run(_ upload: Upload, service: ShopService) async throws -> UploadOutcome {
         try refuseBinary(upload.bytes, name: upload.name)
         var options = ImportOptions(format: upload.format, encoding: upload.encoding)
@@ -62,7 +52,7 @@ enum ImportUpload {
         do {
             var summary = try await importFiles(paths: [path], into: service.store, options: options)
             for i in summary.files.indices where summary.files[i].name == path { summary.files[i].name = upload.name }
-            try await applyRetention(service: service)
+            _ = try await service.store.applyRetentionLimit(now: service.now())   // as after clientele import
             await service.expireRevisionCheck()
             return .imported(summary)
         } catch let failure as ImportFailure {

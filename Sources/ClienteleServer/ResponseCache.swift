@@ -140,19 +140,32 @@ struct ResponseCacheMiddleware<Context: RequestContext>: RouterMiddleware {
             await cache.abandon(key)
             return response
         }
-        let body = ByteBufferCollector()
         var collected = response
+        let buffer: ByteBuffer
         do {
-            try await response.body.write(body)
+            buffer = try await collected.collectBody()
         } catch {
             await cache.abandon(key)
             throw error
         }
-        let buffer = body.buffer
-        let entry = ResponseCache.Entry(status: response.status, headers: response.headers, body: buffer)
-        await cache.fill(key, revision: state.revision, entry: entry)
-        collected.body = .init(byteBuffer: buffer)
+        await cache.fill(key, revision: state.revision, entry: ResponseCache.Entry(status: collected.status, headers: collected.headers, body: buffer))
         return collected
+    }
+}
+
+extension Response {
+    /// The whole body, read into one buffer; the response keeps it as its body, so it can still be sent.
+    mutating func collectBody() async throws -> ByteBuffer {
+        let collector = ByteBufferCollector()
+        try await body.write(collector)
+        body = .init(byteBuffer: collector.buffer)
+        return collector.buffer
+    }
+
+    /// Replaces the body (its length changes, so a stated `Content-Length` is dropped).
+    mutating func replaceBody(_ buffer: ByteBuffer) {
+        headers[.contentLength] = nil
+        body = .init(byteBuffer: buffer)
     }
 }
 

@@ -194,11 +194,8 @@ struct ShopRoutes: Sendable {
             for cookie in cookies { response.headers.append(HTTPField(name: .setCookie, value: cookiePath(cookie, prefix))) }
         }
         guard let type = response.headers[.contentType], type.lowercased().hasPrefix("text/html") else { return response }
-        let collector = ByteBufferCollector()
-        try await response.body.write(collector)
-        let rewritten = rewriteLinks(Array(collector.buffer.readableBytesView), prefix: prefix)
-        response.headers[.contentLength] = nil
-        response.body = ResponseBody(byteBuffer: ByteBuffer(bytes: rewritten))
+        let rewritten = rewriteLinks(Array(try await response.collectBody().readableBytesView), prefix: prefix)
+        response.replaceBody(ByteBuffer(bytes: rewritten))
         return response
     }
 

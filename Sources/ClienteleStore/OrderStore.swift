@@ -61,6 +61,18 @@ public protocol OrderStore: Sendable {
 }
 
 extension OrderStore {
+    /// Applies the shop's retention limit (docs/privacy.md) as of `today`: forgets every customer whose last
+    /// order is before the same day `retentionYears` earlier. Nil when the shop has no limit; otherwise the
+    /// first day kept and what was forgotten (possibly nothing). After `clientele import` and a dashboard upload.
+    public func applyRetentionLimit(now: Instant) async throws -> (years: Int, firstDayKept: ShopDate, summary: ForgetSummary)? {
+        let settings = try await loadSettings()
+        guard let years = settings.retentionYears else { return nil }
+        let calendar = settings.calendar ?? .utc
+        let cutoff = CustomerMatch.retentionCutoff(years: years, today: calendar.date(of: now), calendar: calendar)
+        let summary = try await forget(customers: [.lastOrderBefore(cutoff.instant)], action: .retention, at: now)
+        return (years, cutoff.date, summary)
+    }
+
     /// The orders of the customers `match` names, found with two scans of every order (`scanOrders`).
     public func ordersOf(customer match: CustomerMatch) async throws -> [Order] {
         var selection = CustomerSelection([match])

@@ -163,13 +163,3 @@ struct UserRemove: AsyncParsableCommand {
         print("Removed \(name).")
     }
 }
-
-/// Prints rows as left-aligned columns two spaces apart (control characters shown as "?").
-func printColumns(_ rows: [[String]]) {
-    let clean = rows.map { $0.map { String($0.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : Character($0) }) } }
-    let widths = (0..<(clean.first?.count ?? 0)).map { i in clean.map { $0[i].count }.max() ?? 0 }
-    for row in clean {
-        let line = row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-        print(line.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-    }
-}

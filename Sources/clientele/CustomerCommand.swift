@@ -162,7 +162,7 @@ struct CustomerAnonymiseInactiveCommand: AsyncParsableCommand {
         }
         let calendar = settings.calendar ?? .utc
         let date = asOf.date(calendar: calendar)
-        let (cutoffDate, cutoff) = CustomerPrivacySupport.cutoff(years: years, asOf: date, calendar: calendar)
+        let (cutoffDate, cutoff) = CustomerMatch.retentionCutoff(years: years, today: date, calendar: calendar)
         let rule = "last order before \(cutoffDate) (\(years) year\(years == 1 ? "" : "s") before \(date))"
         if dryRun {
             let selection = try await CustomerPrivacySupport.preview(db, [.lastOrderBefore(cutoff)])
@@ -216,13 +216,6 @@ struct CustomerLogCommand: AsyncParsableCommand {
 
 /// What the privacy commands share.
 enum CustomerPrivacySupport {
-    /// The first shop date that is not "more than `years` before `asOf`", and its start as an instant: customers
-    /// whose last order is before it are anonymised. 29 February goes to 28 February in a year without it.
-    static func cutoff(years: Int, asOf: ShopDate, calendar: ShopCalendar) -> (ShopDate, Instant) {
-        let cutoff = CustomerMatch.retentionCutoff(years: years, today: asOf, calendar: calendar)
-        return (cutoff.date, cutoff.instant)
-    }
-
     /// The customers and orders `matches` would select now, without changing anything.
     static func preview(_ store: any OrderStore, _ matches: [CustomerMatch]) async throws -> CustomerSelection {
         var selection = CustomerSelection(matches)
@@ -262,14 +255,9 @@ enum CustomerPrivacySupport {
     /// At the end of `clientele import`: applies the shop's retention limit as of today, when it has one.
     /// Returns the sentence to print (nil when there is no limit or nobody was anonymised).
     static func applyRetentionAfterImport(target: ShopTarget, store: any OrderStore) async throws -> String? {
-        let settings = try await store.loadSettings()
-        guard let years = settings.retentionYears else { return nil }
-        let calendar = settings.calendar ?? .utc
-        let today = calendar.date(of: AudienceSupport.nowInstant())
-        let (cutoffDate, cutoff) = cutoff(years: years, asOf: today, calendar: calendar)
-        let summary = try await store.forget(customers: [.lastOrderBefore(cutoff)], action: .retention, at: AudienceSupport.nowInstant())
-        guard !summary.isEmpty else { return nil }
-        return describe(summary, verb: "Retention limit (\(years) year\(years == 1 ? "" : "s"); last order before \(cutoffDate)): anonymised")
+        guard let applied = try await store.applyRetentionLimit(now: AudienceSupport.nowInstant()), !applied.summary.isEmpty else { return nil }
+        let years = applied.years
+        return describe(applied.summary, verb: "Retention limit (\(years) year\(years == 1 ? "" : "s"); last order before \(applied.firstDayKept)): anonymised")
             + "\n" + (try await refreshDerivedFiles(target: target, store: store))
     }
 }

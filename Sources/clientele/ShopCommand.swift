@@ -144,18 +144,9 @@ struct ShopList: AsyncParsableCommand {
                 print("The database \(StoreOptions.display(path)) holds no shop yet.")
                 return
             }
-            let table = [["Handle", "Name", "Time zone", "Currency", "Orders"]] + rows.map { listing, settings, orders in
+            printColumns([["Handle", "Name", "Time zone", "Currency", "Orders"]] + rows.map { listing, settings, orders in
                 [listing.handle, settings.name, settings.timeZone, settings.currency ?? "–", String(orders)]
-            }
-            var widths = [Int](repeating: 0, count: 5)
-            for row in table { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-            for row in table {
-                let cells = row.enumerated().map { i, cell in
-                    i == 4 ? String(repeating: " ", count: widths[i] - cell.count) + cell
-                        : cell + String(repeating: " ", count: widths[i] - cell.count)
-                }
-                print(cells.joined(separator: "  "))
-            }
+            }, rightAligned: [4])
         }
     }
 }

@@ -130,3 +130,19 @@ var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
+
+/// Prints rows (the first is the header) as columns two spaces apart, left-aligned but for the `rightAligned`
+/// column indexes, without trailing blanks; control characters are shown as "?".
+func printColumns(_ rows: [[String]], rightAligned: Set<Int> = []) {
+    let clean = rows.map { $0.map { String($0.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : Character($0) }) } }
+    let widths = (0..<(clean.first?.count ?? 0)).map { i in clean.map { $0[i].count }.max() ?? 0 }
+    for row in clean {
+        let cells = row.enumerated().map { i, cell in
+            let pad = String(repeating: " ", count: widths[i] - cell.count)
+            return rightAligned.contains(i) ? pad + cell : cell + pad
+        }
+        var line = cells.joined(separator: "  ")
+        while line.last == " " { line.removeLast() }
+        print(line)
+    }
+}

@@ -64,11 +64,7 @@ import Testing
         try await app.test(.router) { client in
             var pages = 0
             for template in templates {
-                let path = "/" + template.split(separator: "/").map { segment -> String in
-                    guard segment.hasPrefix("{") else { return String(segment) }
-                    let suffix = segment.drop { $0 != "}" }.dropFirst()
-                    return (segment.contains("name") ? audience : customer) + suffix
-                }.joined(separator: "/")
+                let path = RouteWalkTests.paths(template) { $0.contains("name") ? [audience] : [customer] }[0]
                 try await client.execute(uri: path + "?asOf=2025-06-30&period=this-year", method: .get) { response in
                     let body = String(buffer: response.body)
                     #expect(response.status.code < 500, "\(path): \(response.status)")

@@ -27,7 +27,11 @@ import Testing
     }
 
     /// Concrete paths for a route template.
-    static func paths(_ template: String) -> [String] {
+    static func paths(_ template: String) -> [String] { paths(template, values: pathValues) }
+
+    /// Concrete paths for a route template: each `{parameter}` (with what follows it in its segment, e.g.
+    /// `.csv`) filled with every one of `values(parameter)`, `**` with a path no route has.
+    static func paths(_ template: String, values: (Substring) -> [String]) -> [String] {
         var out = [""]
         for segment in template.split(separator: "/") {
             if segment == "**" {
@@ -35,7 +39,7 @@ import Testing
             } else if segment.hasPrefix("{") {
                 let name = segment.dropFirst().prefix { $0 != "}" }
                 let suffix = segment.drop { $0 != "}" }.dropFirst()
-                out = out.flatMap { p in pathValues(name).map { p + "/" + $0 + suffix } }
+                out = out.flatMap { p in values(name).map { p + "/" + $0 + suffix } }
             } else {
                 out = out.map { $0 + "/" + segment }
             }
