@@ -23,26 +23,42 @@ public enum PrivateFile {
     /// Writes `bytes` to `path` atomically (a 0600 temporary file beside it, renamed over the old file), so that
     /// the file is never readable by others, not even while it is written.
     public static func write(_ bytes: [UInt8], to path: String) throws(PrivateFileError) {
+        do {
+            try write(to: path) { emit in try bytes.withUnsafeBytes { try emit($0) } }
+        } catch let error as PrivateFileError {
+            throw error
+        } catch {
+            throw PrivateFileError(path: path, errno: EIO)  // not reached: only the file's writes throw here
+        }
+    }
+
+    /// Writes what `produce` hands to its sink, piece by piece, to `path` atomically like `write(_:to:)`: for a
+    /// large file built from several buffers without joining them in memory first.
+    /// A failed write throws `PrivateFileError`; whatever `produce` throws is passed on. Either way no file is
+    /// left behind.
+    public static func write(to path: String,
+                             producing produce: (_ emit: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let temporary = path + ".tmp-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw PrivateFileError(path: path, errno: errno) }
-        var written = 0
-        let failure: Int32? = bytes.withUnsafeBytes { raw -> Int32? in
-            while written < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
+        do {
+            try produce { raw in
+                var written = 0
+                while written < raw.count {
+                    let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw PrivateFileError(path: path, errno: errno)
+                    }
+                    written += n
                 }
-                written += n
             }
-            return nil
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
         }
         close(fd)
-        if let failure {
-            unlink(temporary)
-            throw PrivateFileError(path: path, errno: failure)
-        }
         if rename(temporary, path) != 0 {
             let code = errno
             unlink(temporary)

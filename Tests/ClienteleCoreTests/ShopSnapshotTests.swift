@@ -171,6 +171,90 @@ import Testing
         #expect(throws: SnapshotError.self) { try ShopSnapshot(serialized: u.serialized()) }
     }
 
+    /// A source that hands out at most `step` bytes per read, as a file read may.
+    struct TrickleSource: SnapshotByteSource {
+        let bytes: [UInt8]
+        let step: Int
+        var offset = 0
+        var remaining: Int { bytes.count - offset }
+        mutating func readUpTo(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            let n = min(buffer.count, step, remaining)
+            for i in 0..<n { buffer[i] = bytes[offset + i] }
+            offset += n
+            if n < buffer.count && remaining > 0 {
+                // Short reads are legal; the reader must ask again. Fill the rest by further calls.
+                let rest = try readUpTo(UnsafeMutableRawBufferPointer(rebasing: buffer[n...]))
+                return n + rest
+            }
+            return n
+        }
+    }
+
+    @Test func readingFromASourceInSmallPiecesGivesTheSameSnapshot() throws {
+        let s = ShopSnapshot(orders: Self.shop, calendar: F.copenhagen, currency: F.dkk, sourceVersion: "v9")
+        let bytes = s.serialized()
+        for step in [1, 3, 8, 1000] {
+            var source = TrickleSource(bytes: bytes, step: step)
+            let back = try ShopSnapshot(reading: &source, expecting: "v9")
+            #expect(back == s, "step \(step)")
+            #expect(source.remaining == 0)
+        }
+        // Another source version: nil after the header alone, the columns left unread.
+        var stale = TrickleSource(bytes: bytes, step: 8)
+        #expect(try ShopSnapshot(reading: &stale, expecting: "v8") == nil)
+        #expect(stale.offset < 64)
+    }
+
+    @Test func writingPieceByPieceGivesTheSerializedBytes() throws {
+        let s = ShopSnapshot(orders: Self.shop, calendar: F.copenhagen, currency: F.dkk, sourceVersion: "v9")
+        var pieces: [[UInt8]] = []
+        s.write { pieces.append(Array($0)) }
+        #expect(pieces.count > 20, "the columns are handed over one by one")
+        #expect(Array(pieces.joined()) == s.serialized())
+        // The header's payload length and checksum describe what follows it (computed here by the one-shot hash).
+        let all = Array(pieces.joined())
+        let payloadStart = 40 + 8  // "v9" padded to 8 bytes
+        let payload = Array(all[payloadStart...])
+        func u64(_ at: Int) -> UInt64 { all.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: at, as: UInt64.self) } }
+        #expect(u64(16) == UInt64(payload.count))
+        #expect(u64(24) == XXHash64.hash(payload))
+    }
+
+    @Test func aCountLargerThanTheRestOfTheFileIsRefusedBeforeAllocating() {
+        var bytes = ShopSnapshot(orders: Self.shop, calendar: .utc, sourceVersion: "v7").serialized()
+        // The first column (the time zone's bytes) claims 2^60 elements; the header is left intact.
+        let payloadStart = 40 + 8
+        withUnsafeBytes(of: (UInt64(1) << 60).littleEndian) { for i in 0..<8 { bytes[payloadStart + i] = $0[i] } }
+        func code(_ b: [UInt8]) -> SnapshotError.Code? {
+            do { _ = try ShopSnapshot(serialized: b); return nil } catch let e as SnapshotError { return e.code } catch { return nil }
+        }
+        #expect(code(bytes) == .truncated)
+    }
+
+    /// The streaming hash against the one-shot one (itself checked against the reference values below), over
+    /// every length up to 200 bytes cut into three pieces at several places.
+    @Test func theStreamingXXHash64EqualsTheOneShotHash() {
+        let data = (0..<200).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for n in 0...200 {
+            let whole = Array(data[0..<n])
+            let expected = XXHash64.hash(whole, seed: 7)
+            for a in Set([0, n / 3, min(5, n), min(31, n), min(33, n)]) {
+                for b in Set([a, (a + n) / 2, n]) where b >= a {
+                    var h = XXHash64.Streaming(seed: 7)
+                    whole.withUnsafeBytes { raw in
+                        h.update(UnsafeRawBufferPointer(rebasing: raw[0..<a]))
+                        h.update(UnsafeRawBufferPointer(rebasing: raw[a..<b]))
+                        h.update(UnsafeRawBufferPointer(rebasing: raw[b..<n]))
+                    }
+                    #expect(h.finish() == expected, "length \(n) cut at \(a), \(b)")
+                }
+            }
+        }
+        var byByte = XXHash64.Streaming()
+        for v in (0..<100).map({ UInt8($0) }) { withUnsafeBytes(of: v) { byByte.update($0) } }
+        #expect(byByte.finish() == 0x6AC1_E580_3216_6597)
+    }
+
     /// Reference values from the xxHash library (libxxhash 0.8.1, `XXH64(data, len, seed)`).
     @Test func xxHash64MatchesTheReferenceImplementation() {
         #expect(XXHash64.hash([UInt8]()) == 0xEF46_DB37_51D8_E999)

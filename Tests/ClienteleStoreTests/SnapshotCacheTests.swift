@@ -61,6 +61,28 @@ struct SnapshotCacheTests {
         #expect(try await SnapshotCache.snapshot(of: store, calendar: calendar, currency: dkk, cachePath: cache).orderCount == 1)
     }
 
+    @Test("a file written piece by piece is private, and a failed write leaves no file behind")
+    func privateFileFromPieces() throws {
+        let scratch = try TestScratch()
+        defer { scratch.remove() }
+        let path = scratch.path("pieces")
+        try PrivateFile.write(to: path) { emit in
+            for piece in [[UInt8]("ab".utf8), [], [UInt8]("cde".utf8)] { try piece.withUnsafeBytes { try emit($0) } }
+        }
+        #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == [UInt8]("abcde".utf8))
+        #expect(PrivateFile.permissions(path) == 0o600)
+        struct Stop: Error {}
+        let failed = scratch.path("failed")
+        #expect(throws: Stop.self) {
+            try PrivateFile.write(to: failed) { emit in
+                try [UInt8](repeating: 1, count: 10).withUnsafeBytes { try emit($0) }
+                throw Stop()
+            }
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: scratch.directory.path)
+        #expect(!left.contains { $0.hasPrefix("failed") }, "\(left)")
+    }
+
     @Test("another time zone or currency invalidates the cache")
     func settingsAreInTheVersion() {
         let a = SnapshotCache.sourceVersion(revision: "r-1", calendar: calendar, currency: dkk)
