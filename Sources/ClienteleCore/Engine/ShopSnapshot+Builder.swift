@@ -26,14 +26,14 @@ extension ShopSnapshot {
         var lineReturned: ContiguousArray<Int32> = []
 
         // Interning (build time only; reports never hash).
-        var customerIndex: [ExactKey: Int32] = [:]
+        var customerIndex = TableInterner()
         var customerKeys = StringTable()
-        var emailIndex: [ExactKey: Int32] = [:]
+        var emailIndex = TableInterner()
         var emails = StringTable()
-        var productIndex: [ExactKey: Int32] = [:]
+        var productIndex = TableInterner()
         var productIds = StringTable()
         var productNames = StringTable()
-        var countryIndex: [ExactKey: Int32] = [:]
+        var countryIndex = TableInterner()
         var countries = StringTable()
         var currencyIndex: [String: UInt16] = [:]
         var currencies = StringTable()
@@ -91,17 +91,17 @@ extension ShopSnapshot {
             offset.append(Int32(clamping: off))
 
             if let key = Self.customerKey(order) {
-                customer.append(Self.intern(key, &customerIndex, &customerKeys))
+                customer.append(customerIndex.intern(key, into: &customerKeys))
             } else {
                 customer.append(-1)
             }
             if let e = Self.normalisedEmail(order.email) {
-                email.append(Self.intern(e, &emailIndex, &emails))
+                email.append(emailIndex.intern(e, into: &emails))
             } else {
                 email.append(-1)
             }
             if let c = order.country.map(CustomerIdentity.trim), !c.isEmpty {
-                country.append(Self.intern(c.uppercased(), &countryIndex, &countries))
+                country.append(countryIndex.intern(c.uppercased(), into: &countries))
             } else {
                 country.append(-1)
             }
@@ -118,15 +118,11 @@ extension ShopSnapshot {
 
             let rate = conversionRate(of: order)
             for line in order.lines {
-                let key = ExactKey(line.productId)
-                if let p = productIndex[key] {
-                    lineProduct.append(p)
-                } else {
-                    let p = productIds.append(line.productId)
-                    productNames.append(line.productName)
-                    productIndex[key] = p
-                    lineProduct.append(p)
-                }
+                let known = productIds.count
+                let p = productIndex.intern(line.productId, into: &productIds)
+                // A new product's name is the one of the first line that names it.
+                if Int(p) == known { productNames.append(line.productName) }
+                lineProduct.append(p)
                 lineQuantity.append(Int32(clamping: line.quantity))
                 lineReturned.append(Int32(clamping: line.returnedQuantity))
                 lineUnitPrice.append(shopUnitPrice(line.unitPrice, order: order, rate: rate))
@@ -163,14 +159,6 @@ extension ShopSnapshot {
         @inline(__always)
         static func isLowerASCII(_ s: String) -> Bool {
             s.utf8.allSatisfy { $0 < 0x80 && ($0 < 0x41 || $0 > 0x5A) }
-        }
-
-        static func intern(_ s: String, _ index: inout [ExactKey: Int32], _ table: inout StringTable) -> Int32 {
-            let key = ExactKey(s)
-            if let i = index[key] { return i }
-            let i = table.append(s)
-            index[key] = i
-            return i
         }
 
         /// The order's exchange rate when its amounts need converting, parsed once per distinct rate text.

@@ -81,32 +81,3 @@ public struct StringTable: Sendable, Equatable {
         }
     }
 }
-
-/// A dictionary key that compares strings by their UTF-8 bytes (Unicode code points) rather than by
-/// canonical equivalence: `"é"` (U+00E9) and `"e\u{301}"` are different customer keys, as in the source data.
-struct ExactKey: Hashable {
-    let string: String
-
-    init(_ string: String) { self.string = string }
-
-    static func == (a: ExactKey, b: ExactKey) -> Bool {
-        guard a.string.utf8.count == b.string.utf8.count else { return false }
-        if let r = a.string.utf8.withContiguousStorageIfAvailable({ p in
-            b.string.utf8.withContiguousStorageIfAvailable { q in
-                var i = 0
-                while i < p.count { if p[i] != q[i] { return false }; i += 1 }
-                return true
-            }
-        }), let equal = r {
-            return equal
-        }
-        return a.string.utf8.elementsEqual(b.string.utf8)
-    }
-
-    func hash(into hasher: inout Hasher) {
-        if string.utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
-            var s = string
-            s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        }
-    }
-}
