@@ -1,4 +1,6 @@
 import ClienteleCore
+import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,10 +27,48 @@ public enum SnapshotCache {
         var builder = ShopSnapshot.Builder(calendar: calendar, currency: currency)
         let counts = try await store.counts()
         builder.reserveCapacity(orders: counts.orders, lines: counts.lines)
-        try await store.scanOrders { builder.add($0) }
+        if counts.orders < pipelineThreshold {
+            try await store.scanOrders { builder.add($0) }
+        } else {
+            builder = try await buildOnAnotherThread(builder) { try await store.scanOrders($0) }
+        }
         let snapshot = builder.build(sourceVersion: version)
         if let cachePath { write(snapshot, to: cachePath) }
         return snapshot
+    }
+
+    /// From this many orders on, the store's scan and the builder run on two threads.
+    static let pipelineThreshold = 50_000
+    /// Orders per chunk handed from the scan to the builder.
+    static let chunkSize = 2_048
+
+    /// Feeds every order `scan` hands over to `builder` on a thread of its own while this task scans the store, so the
+    /// scan (reading rows, making strings) and the builder's work (interning, columns) overlap on two cores:
+    /// at 10⁷ orders each is about half of building. Returns the builder once every order was added; a
+    /// failed scan stops the builder and throws.
+    static func buildOnAnotherThread(_ builder: ShopSnapshot.Builder,
+                                     scan: (_ body: (Order) throws -> Void) async throws -> Void) async throws -> ShopSnapshot.Builder {
+        let queue = HandOff<[Order]>(capacity: 8)
+        let consumer = BuilderThread(builder: builder, queue: queue)
+        consumer.start()
+        var chunk: [Order] = []
+        chunk.reserveCapacity(chunkSize)
+        do {
+            try await scan { order in
+                chunk.append(order)
+                if chunk.count == chunkSize {
+                    queue.push(chunk)
+                    chunk.removeAll(keepingCapacity: true)
+                }
+            }
+        } catch {
+            queue.close()
+            _ = await consumer.result()
+            throw error
+        }
+        if !chunk.isEmpty { queue.push(chunk) }
+        queue.finish()
+        return await consumer.result()
     }
 
     /// The snapshot in the file at `path` if it exists, is intact and was built from `version`. The file is read
@@ -89,4 +129,50 @@ struct SnapshotFile: SnapshotByteSource {
 /// A snapshot file that could not be read (the snapshot is then rebuilt from the store).
 struct SnapshotFileError: Error {
     var errno: Int32
+}
+
+/// The thread that adds the orders of a `HandOff` to a snapshot builder; `result()` waits for it without
+/// holding a task's thread.
+final class BuilderThread: @unchecked Sendable {
+    private struct Handshake {
+        var ended = false
+        var waiting: CheckedContinuation<ShopSnapshot.Builder, Never>?
+    }
+
+    // Written only by the thread until it sets `ended` (under the lock), read by `result()` after that.
+    private var builder: ShopSnapshot.Builder
+    private let queue: HandOff<[Order]>
+    private let handshake = Mutex(Handshake())
+
+    init(builder: ShopSnapshot.Builder, queue: HandOff<[Order]>) {
+        self.builder = builder
+        self.queue = queue
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            while let chunk = queue.next() {
+                for order in chunk { builder.add(order) }
+            }
+            let waiting = handshake.withLock { h in
+                h.ended = true
+                defer { h.waiting = nil }
+                return h.waiting
+            }
+            waiting?.resume(returning: builder)
+        }
+        thread.start()
+    }
+
+    /// The builder once the thread has added every order (or stopped because the queue was closed).
+    func result() async -> ShopSnapshot.Builder {
+        await withCheckedContinuation { (continuation: CheckedContinuation<ShopSnapshot.Builder, Never>) in
+            let ended = handshake.withLock { h in
+                if h.ended { return true }
+                h.waiting = continuation
+                return false
+            }
+            if ended { continuation.resume(returning: builder) }
+        }
+    }
 }

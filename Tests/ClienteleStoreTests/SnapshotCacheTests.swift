@@ -1,6 +1,6 @@
 import ClienteleCore
 import ClienteleSQLite
-import ClienteleStore
+@testable import ClienteleStore
 import Foundation
 import Testing
 
@@ -59,6 +59,59 @@ struct SnapshotCacheTests {
         #expect(again.orderTotal.first == 100)
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: cache))
         #expect(try await SnapshotCache.snapshot(of: store, calendar: calendar, currency: dkk, cachePath: cache).orderCount == 1)
+    }
+
+    @Test("a large shop's snapshot, built on two threads, equals the one built in one pass")
+    func pipelinedBuildEqualsTheDirectOne() async throws {
+        // Above the threshold: the scan and the builder run on two threads. 3 orders a customer, some
+        // anonymous, some cancelled, two currencies.
+        let count = SnapshotCache.pipelineThreshold + 10_001
+        let sek = Currency(code: "SEK")!
+        func make(_ i: Int) -> Order {
+            let foreign = i % 11 == 0
+            let customer: String? = i % 17 == 0 ? nil : "c\(i / 3)"
+            let email: String? = i % 5 == 0 ? "C\(i / 3)@X.dk" : nil
+            let total = Int64(100 + i % 900)
+            let line = OrderLine(productId: "P\(i % 97)", productName: "Product \(i % 97)", quantity: 1 + Int64(i % 3),
+                                 unitPrice: total)
+            let placed = Instant(seconds: 1_700_000_000 + Int64(i % 5_000) * 3_600)
+            return Order(id: "o\(i)", placedAt: placed, customerId: customer, email: email,
+                         status: i % 23 == 0 ? .cancelled : .placed, currency: foreign ? sek : dkk, total: total,
+                         shopTotal: foreign ? total * 7 / 10 : nil, rate: foreign ? "0.7" : nil,
+                         country: i % 3 == 0 ? "dk" : nil, lines: [line])
+        }
+        let orders = (0..<count).map(make)
+        let store = InMemoryOrderStore()
+        _ = try await store.replaceOrders(orders)
+        let piped = try await SnapshotCache.snapshot(of: store, calendar: calendar, currency: dkk, cachePath: nil)
+        var stored: [Order] = []
+        try await store.scanOrders { stored.append($0) }
+        #expect(stored.count == count)
+        let direct = ShopSnapshot(orders: stored, calendar: calendar, currency: dkk, sourceVersion: piped.sourceVersion)
+        #expect(piped.orderCount == direct.orderCount)
+        #expect(piped.orderCount == orders.filter { !$0.isCancelled }.count)
+        #expect(piped == direct)
+    }
+
+    @Test("a scan that fails part-way stops the builder's thread and its error is thrown")
+    func failedScanStopsTheBuilder() async throws {
+        struct Broken: Error {}
+        let builder = ShopSnapshot.Builder(calendar: calendar, currency: dkk)
+        await #expect(throws: Broken.self) {
+            _ = try await SnapshotCache.buildOnAnotherThread(builder) { body in
+                for i in 0..<100_000 {
+                    if i == 30_000 { throw Broken() }
+                    try body(order("o\(i)", customer: "c\(i % 1_000)", total: 100, at: 1_700_000_000 + Int64(i)))
+                }
+            }
+        }
+        // And a scan that ends normally hands every order over, the last partial chunk included.
+        let all = try await SnapshotCache.buildOnAnotherThread(builder) { body in
+            for i in 0..<(SnapshotCache.chunkSize * 3 + 5) {
+                try body(order("o\(i)", customer: "c\(i % 1_000)", total: 100, at: 1_700_000_000 + Int64(i)))
+            }
+        }
+        #expect(all.orderCount == SnapshotCache.chunkSize * 3 + 5)
     }
 
     @Test("a file written piece by piece is private, and a failed write leaves no file behind")
