@@ -5,7 +5,9 @@ import ClienteleStore
 /// ids, product ids and names, e-mails and customer ids, which repeat across millions of lines. Each slot holds
 /// 32 bits of the hash beside the id, so a probe touches the stored bytes only on a likely match; a value of at most
 /// 7 bytes (customer ids, say) is also kept packed in the slot itself, so that finding it touches one cache line.
-/// The last value looked up is checked first (lines of one order are usually adjacent).
+/// The last value looked up is checked first (lines of one order are usually adjacent). An interner made with
+/// `keepsStrings: false` keeps only the bytes (ids and counts, no `String` per value: for keys that are only
+/// counted or compared, such as customer keys and order ids).
 struct ByteInterner {
     /// Two words per slot: 0 when empty, else the upper 32 bits of the hash and id + 1; then the value packed
     /// by `pack` (0 for a value longer than 7 bytes or empty).
@@ -17,11 +19,14 @@ struct ByteInterner {
     /// `offsets[id]..<offsets[id + 1]` are the bytes of `id` in `storage`.
     private var offsets: [Int] = []
     private var storage: [UInt8] = []
-    /// The distinct values, by id.
+    /// The distinct values, by id (empty when `keepsStrings` is false).
     private(set) var strings: [String] = []
     private var last: Int32 = -1
+    /// Whether `strings` is kept.
+    let keepsStrings: Bool
 
-    init(capacity: Int = 1024) {
+    init(capacity: Int = 1024, keepsStrings: Bool = true) {
+        self.keepsStrings = keepsStrings
         var size = 16
         while size < capacity * 2 { size <<= 1 }
         slots = Array(repeating: 0, count: size * 2)
@@ -29,12 +34,12 @@ struct ByteInterner {
         offsets.reserveCapacity(capacity + 1)
         hashes.reserveCapacity(capacity)
         packed.reserveCapacity(capacity)
-        strings.reserveCapacity(capacity)
+        if keepsStrings { strings.reserveCapacity(capacity) }
         offsets.append(0)
     }
 
     /// How many distinct values.
-    var count: Int { strings.count }
+    var count: Int { hashes.count }
 
 
     /// The id of `bytes`, adding it when new.
@@ -86,16 +91,16 @@ struct ByteInterner {
             last = found
             return (found, false)
         }
-        let id = Int32(strings.count)
+        let id = Int32(hashes.count)
         slots[2 * slot] = tag | UInt64(id + 1)
         slots[2 * slot + 1] = short
         hashes.append(h)
         packed.append(short)
         storage.append(contentsOf: bytes)
         offsets.append(storage.count)
-        strings.append(bytes.string)
+        if keepsStrings { strings.append(bytes.string) }
         last = id
-        if strings.count * 4 > slots.count { grow() }
+        if hashes.count * 4 > slots.count { grow() }
         return (id, true)
     }
 
@@ -125,9 +130,35 @@ struct ByteInterner {
         mask = m
     }
 
-    /// The value with id `id`.
+    /// The value with id `id` (only when `keepsStrings`).
     @inline(__always)
     subscript(id: Int32) -> String { strings[Int(id)] }
+
+    /// Whether the value with id `id` equals `bytes`.
+    @inline(__always)
+    func equals(_ id: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool { equal(Int(id), bytes) }
+
+    /// Calls `body` with a view of the stored bytes (valid only inside `body`).
+    @inline(__always)
+    func withBytes<R>(_ body: (Bytes) throws -> R) rethrows -> R {
+        try offsets.withUnsafeBufferPointer { o in
+            try storage.withUnsafeBufferPointer { s in try body(Bytes(offsets: o, storage: s)) }
+        }
+    }
+
+    /// The stored bytes of every value, by id.
+    struct Bytes {
+        let offsets: UnsafeBufferPointer<Int>
+        let storage: UnsafeBufferPointer<UInt8>
+
+        /// The bytes of the value with id `id`.
+        @inline(__always)
+        subscript(id: Int32) -> UnsafeBufferPointer<UInt8> {
+            let s = offsets[Int(id)], e = offsets[Int(id) + 1]
+            guard let base = storage.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
+            return UnsafeBufferPointer(start: base + s, count: e - s)
+        }
+    }
 }
 
 /// Whether `count` bytes at `a` and `b` are equal.

@@ -1,4 +1,5 @@
 import ClienteleCore
+import ClienteleStore
 
 /// The columns of the canonical order-lines CSV (IMPORT.md).
 enum CanonicalColumns {
@@ -26,18 +27,22 @@ extension OrderFileParser {
 
         // About 90 bytes per line in typical files; orders have ~1.6 lines.
         let estimatedLines = max(16, totalBytes / 90)
-        var orders: [Order] = []
-        orders.reserveCapacity(estimatedLines * 2 / 3)
-        var metas: [OrderMeta] = []
-        metas.reserveCapacity(estimatedLines * 2 / 3)
+        var records: [OrderRecord] = []
+        records.reserveCapacity(estimatedLines * 2 / 3)
+        var lines: [LineRecord] = []
+        lines.reserveCapacity(estimatedLines)
+        // Orders whose lines are not all together in `lines` (their rows are not adjacent in the file): every
+        // run of lines, in order.
+        var runs: [Int: [Range<Int>]] = [:]
+        // The order of the last line appended to `lines`.
+        var lastLineOrder = -1
         var orderIndexer = OrderIndex()
-        var keys: [Int32] = []
-        keys.reserveCapacity(estimatedLines * 2 / 3)
         var lineCount = 0
         var dataRows = 0
         var lastReported = 0
         /// The order the previous record belonged to: complete (and sent) when a record of another order comes.
         var current = -1
+        let base = scanner.base
 
         while scanner.nextRecord() {
             reportProgress(&scanner, lastReported: &lastReported)
@@ -75,7 +80,8 @@ extension OrderFileParser {
                 }
             }
             let currencyBytes = scanner.field(cCurrency).trimmed()
-            let currency = readCurrency(currencyBytes, column: "currency")
+            let readCurrency = readIndexedCurrency(currencyBytes, column: "currency")
+            let currency = readCurrency?.currency
             var total: Int64? = nil
             var refunded: Int64? = nil
             let totalText = scanner.field(cTotal).trimmed()
@@ -95,61 +101,61 @@ extension OrderFileParser {
             let customerBytes = scanner.field(cCustomer).trimmed()
             let emailBytes = scanner.field(cEmail).trimmed()
             let countryBytes = scanner.field(cCountry).trimmed()
-            let country = readCountry(countryBytes, column: "country")
+            let country = readCountrySlot(countryBytes, column: "country")
             if country == nil { bad = true }
 
-            let (orderIndex, isNew) = orderIndexer.lookupOrInsert(idBytes, orders: orders)
+            let (orderIndex, isNew) = orderIndexer.lookupOrInsert(idBytes) { table in
+                for record in records { _ = table.intern(Self.text(record.id, base)) }
+            }
             var sameCustomer = true, sameEmail = true
             if !isNew {
-                let meta = metas[orderIndex]
-                sameCustomer = Self.equal(customerBytes, scanner.base, meta.customerStart, meta.customerCount)
-                sameEmail = Self.equal(emailBytes, scanner.base, meta.emailStart, meta.emailCount)
+                let record = records[orderIndex]
+                sameCustomer = Self.equal(customerBytes, base, record.customer)
+                sameEmail = Self.equal(emailBytes, base, record.email)
             }
             if orderIndex != current {
-                if current >= 0 && emitter != nil { emitOrder(orders, current) }
+                if current >= 0 && emitter != nil { emitOrder(current, records, lines, runs, base) }
                 current = orderIndex
             }
             if isNew {
-                let c = currency ?? Currency(code: "EUR")!
+                let currencyIndex = readCurrency?.index ?? self.currencyIndex(Currency(code: "EUR")!)
                 let key = customerKey(customer: customerBytes, email: emailBytes)
-                orders.append(Order(id: idBytes.string, placedAt: Instant(seconds: placed?.0 ?? 0),
-                                    customerId: customerBytes.isEmpty ? nil : customerKeys[key],
-                                    email: emailBytes.isEmpty ? nil : emailBytes.string,
-                                    status: status, currency: c, total: total ?? 0, refunded: refunded ?? 0,
-                                    country: country ?? nil, lines: []))
-                metas.append(OrderMeta(firstLine: Int32(truncatingIfNeeded: line), offset: placed?.1 ?? 0,
-                                       customerStart: Self.offset(customerBytes, scanner.base),
-                                       customerCount: Int32(truncatingIfNeeded: customerBytes.count),
-                                       emailStart: Self.offset(emailBytes, scanner.base),
-                                       emailCount: Int32(truncatingIfNeeded: emailBytes.count),
-                                       poisoned: bad, currencyKnown: currency != nil))
-                keys.append(key)
+                var flags: UInt8 = status == .cancelled ? OrderRecord.cancelled : 0
+                if bad { flags |= OrderRecord.poisoned }
+                if currency != nil { flags |= OrderRecord.currencyKnown }
+                records.append(OrderRecord(id: Self.place(idBytes, base), customer: Self.place(customerBytes, base),
+                                           email: Self.place(emailBytes, base), placedAt: placed?.0 ?? 0,
+                                           total: total ?? 0, refunded: refunded ?? 0, lineStart: lines.count,
+                                           firstLine: Int32(truncatingIfNeeded: line), offset: placed?.1 ?? 0,
+                                           key: key, lineCount: 0, country: country ?? -1,
+                                           currency: UInt8(currencyIndex), flags: flags))
                 if let total, let currency { addOrderTotal(total, currency: currency, column: "order_total", text: totalText) }
-            } else if !bad && !metas[orderIndex].poisoned && !sameOrderFields(orders, orderIndex, placed: placed?.0,
-                                                                                sameCustomer: sameCustomer, sameEmail: sameEmail, status: status,
-                                                                                currency: currency, total: total, refunded: refunded,
-                                                                                country: country ?? nil) {
-                let first = orders[orderIndex]
-                let meta = metas[orderIndex]
-                let id = orders[orderIndex].id
-                let firstLine = Int(meta.firstLine)
-                if let placed, placed.0 != first.placedAt.seconds {
+            } else if !bad && !records[orderIndex].isPoisoned
+                        && !Self.sameOrderFields(records[orderIndex], placed: placed?.0, sameCustomer: sameCustomer,
+                                                 sameEmail: sameEmail, status: status, currency: readCurrency?.index,
+                                                 total: total, refunded: refunded, country: country) {
+                let first = records[orderIndex]
+                let id = Self.text(first.id, base).string
+                let firstLine = Int(first.firstLine)
+                if let placed, placed.0 != first.placedAt {
                     disagree("placed_at", scanner.field(cPlaced).trimmed().string, id, firstLine,
-                             first.placedAt.iso8601(offsetSeconds: Int(meta.offset)))
+                             Instant(seconds: first.placedAt).iso8601(offsetSeconds: Int(first.offset)))
                 }
                 if !sameCustomer {
-                    disagree("customer_id", scanner.field(cCustomer).trimmed().string, id, firstLine, first.customerId ?? "")
+                    disagree("customer_id", scanner.field(cCustomer).trimmed().string, id, firstLine,
+                             Self.text(first.customer, base).string)
                 }
-                if !sameEmail && !Self.sameIgnoringCase(emailBytes, scanner.base, meta.emailStart, meta.emailCount) {
-                    disagree("email", scanner.field(cEmail).trimmed().string, id, firstLine, first.email ?? "")
+                if !sameEmail && !Self.sameIgnoringCase(emailBytes, Self.text(first.email, base)) {
+                    disagree("email", scanner.field(cEmail).trimmed().string, id, firstLine, Self.text(first.email, base).string)
                 }
                 if status != first.status {
                     disagree("status", statusBytes.string, id, firstLine, first.status.rawValue)
                 }
-                if let currency, currency != first.currency {
-                    disagree("currency", currencyBytes.string, id, firstLine, first.currency.code)
+                let firstCurrency = currencyTable[Int(first.currency)]
+                if let currency, currency != firstCurrency {
+                    disagree("currency", currencyBytes.string, id, firstLine, firstCurrency.code)
                 } else {
-                    let digits = first.currency.minorDigits
+                    let digits = firstCurrency.minorDigits
                     if let total, total != first.total {
                         disagree("order_total", totalText.string, id, firstLine, Money.decimalString(first.total, digits: digits))
                     }
@@ -158,12 +164,12 @@ extension OrderFileParser {
                     }
                 }
                 if let country, country != first.country {
-                    disagree("country", countryBytes.string, id, firstLine, first.country ?? "")
+                    disagree("country", countryBytes.string, id, firstLine, countryCode(first.country) ?? "")
                 }
             }
 
             // Line-level fields.
-            let lineCurrency = currency ?? (metas[orderIndex].currencyKnown ? orders[orderIndex].currency : nil)
+            let lineCurrency = currency ?? (records[orderIndex].isCurrencyKnown ? currencyTable[Int(records[orderIndex].currency)] : nil)
             let productBytes = scanner.field(cProduct).trimmed()
             var product: Int32 = -1
             if productBytes.isEmpty {
@@ -189,75 +195,157 @@ extension OrderFileParser {
                 }
             }
             let nameBytes = scanner.field(cName).trimmed()
-            let name = nameBytes.isEmpty ? "" : productNames.string(nameBytes)
+            let name: Int32 = nameBytes.isEmpty ? -1 : productName(nameBytes, product: product)
             if product >= 0, let quantity, let returned, let price {
-                orders[orderIndex].lines.append(OrderLine(productId: products[product], productName: name, quantity: quantity,
-                                                          unitPrice: price, returnedQuantity: returned))
+                // Quantities are at most `Limits.maxQuantity`, so they fit in 32 bits.
+                let record = LineRecord(price: price, product: product, name: name,
+                                        quantity: Int32(quantity), returned: Int32(returned))
+                if records[orderIndex].lineCount == 0 {
+                    records[orderIndex].lineStart = lines.count
+                } else if lastLineOrder != orderIndex {
+                    // A new run of this order's lines.
+                    if !records[orderIndex].isSplit {
+                        let r = records[orderIndex]
+                        runs[orderIndex] = [r.lineStart..<r.lineStart + Int(r.lineCount)]
+                        records[orderIndex].flags |= OrderRecord.split
+                    }
+                    runs[orderIndex]!.append(lines.count..<lines.count)
+                }
+                if records[orderIndex].isSplit {
+                    let k = runs[orderIndex]!.count - 1
+                    runs[orderIndex]![k] = runs[orderIndex]![k].lowerBound..<lines.count + 1
+                }
+                lines.append(record)
+                records[orderIndex].lineCount += 1
+                lastLineOrder = orderIndex
                 lineCount += 1
             }
         }
-        if current >= 0 && emitter != nil { emitOrder(orders, current) }
+        if current >= 0 && emitter != nil { emitOrder(current, records, lines, runs, base) }
         if dataRows == 0 {
             failFile(.noOrders, "no orders: the file has a header but no data rows")
             return nil
         }
-        if metas.contains(where: { !$0.currencyKnown }) {
-            // Orders whose currency could not be read were reported; keep them out of the currency checks.
-            var kept: [Order] = []
-            var keptKeys: [Int32] = []
-            for i in orders.indices where metas[i].currencyKnown {
-                kept.append(orders[i])
-                keptKeys.append(keys[i])
+        // Orders whose currency could not be read were reported; keep them out of the currency checks.
+        let allKnown = !records.contains(where: { !$0.isCurrencyKnown })
+        guard keepsOrders else {
+            if !allKnown { records.removeAll(where: { !$0.isCurrencyKnown }) }
+            return FileOrders(format: .canonical, orders: [], lines: lineCount, unknownColumns: unknown, keys: [],
+                              sent: true, records: records, base: base)
+        }
+        var orders: [Order] = []
+        var keys: [Int32] = []
+        orders.reserveCapacity(records.count)
+        keys.reserveCapacity(records.count)
+        for i in records.indices where records[i].isCurrencyKnown {
+            let r = records[i]
+            var orderLines: [OrderLine] = []
+            orderLines.reserveCapacity(Int(r.lineCount))
+            for range in runs[i] ?? [r.lineStart..<r.lineStart + Int(r.lineCount)] {
+                for l in lines[range] {
+                    orderLines.append(OrderLine(productId: products[l.product], productName: l.name < 0 ? "" : productNames[l.name],
+                                                quantity: Int64(l.quantity), unitPrice: l.price,
+                                                returnedQuantity: Int64(l.returned)))
+                }
             }
-            orders = kept
-            keys = keptKeys
+            orders.append(Order(id: Self.text(r.id, base).string, placedAt: Instant(seconds: r.placedAt),
+                                customerId: r.customer == 0 ? nil : Self.text(r.customer, base).string,
+                                email: r.email == 0 ? nil : Self.text(r.email, base).string,
+                                status: r.status, currency: currencyTable[Int(r.currency)], total: r.total,
+                                refunded: r.refunded, country: countryCode(r.country), lines: orderLines))
+            keys.append(r.key)
         }
         return FileOrders(format: .canonical, orders: orders, lines: lineCount, unknownColumns: unknown, keys: keys,
                           sent: true)
     }
 
-    /// Sends `orders[i]` to the emitter while there is no error (after the first error nothing more is sent).
+    /// The id of the product name `b` of a line of `product` (-1: none): a product's lines usually repeat its
+    /// name, so the name seen last with the product is compared first.
     @inline(__always)
-    private mutating func emitOrder(_ orders: [Order], _ i: Int) {
-        if errors.isEmpty {
-            emitter!.emit(orders[i])
-        } else {
+    private mutating func productName(_ b: UnsafeBufferPointer<UInt8>, product: Int32) -> Int32 {
+        guard product >= 0 else { return productNames.intern(b) }
+        let p = Int(product)
+        if p < nameOfProduct.count, nameOfProduct[p] >= 0, productNames.equals(nameOfProduct[p], b) { return nameOfProduct[p] }
+        let id = productNames.intern(b)
+        if p >= nameOfProduct.count { nameOfProduct.append(contentsOf: repeatElement(-1, count: p + 1 - nameOfProduct.count)) }
+        nameOfProduct[p] = id
+        return id
+    }
+
+    /// Sends order `i` to the emitter while there is no error (after the first error nothing more is sent).
+    private mutating func emitOrder(_ i: Int, _ records: [OrderRecord], _ lines: [LineRecord], _ runs: [Int: [Range<Int>]],
+                                    _ base: UnsafeMutablePointer<UInt8>) {
+        guard errors.isEmpty else {
             emitter!.stop()
+            return
+        }
+        let r = records[i]
+        let products = self.products, names = self.productNames
+        let currency = currencyTable[Int(r.currency)]
+        products.withBytes { productBytes in
+            names.withBytes { nameBytes in
+                lines.withUnsafeBufferPointer { lines in
+                    Self.countryLetters.withUnsafeBufferPointer { letters in
+                        let country = r.country < 0 ? nil : UnsafeBufferPointer(rebasing: letters[Int(r.country) * 2..<Int(r.country) * 2 + 2])
+                        emitter!.emit(id: Self.text(r.id, base), placedAt: r.placedAt,
+                                      customerId: r.customer == 0 ? nil : Self.text(r.customer, base),
+                                      email: r.email == 0 ? nil : Self.text(r.email, base), cancelled: r.status == .cancelled,
+                                      currency: currency, currencyIndex: Int(r.currency), total: r.total, refunded: r.refunded,
+                                      country: country) { (batch: inout OrderBatch) throws(StoreError) in
+                            func append(_ l: LineRecord) throws(StoreError) {
+                                try batch.appendLine(productId: productBytes[l.product],
+                                                     productName: l.name < 0 ? UnsafeBufferPointer(start: nil, count: 0) : nameBytes[l.name],
+                                                     quantity: Int64(l.quantity), unitPrice: l.price,
+                                                     returnedQuantity: Int64(l.returned))
+                            }
+                            if r.isSplit {
+                                for range in runs[i]! {
+                                    for k in range { try append(lines[k]) }
+                                }
+                            } else {
+                                for k in r.lineStart..<r.lineStart + Int(r.lineCount) { try append(lines[k]) }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
     /// Whether a line's order-level fields equal the order's first line (the common case, checked fast).
     @inline(__always)
-    private func sameOrderFields(_ orders: [Order], _ i: Int, placed: Int64?, sameCustomer: Bool, sameEmail: Bool,
-                                 status: OrderStatus, currency: Currency?, total: Int64?, refunded: Int64?, country: String?) -> Bool {
-        orders.withUnsafeBufferPointer { o in
-            placed == o[i].placedAt.seconds && sameCustomer && sameEmail && status == o[i].status
-                && total == o[i].total && refunded == o[i].refunded && currency?.code == o[i].currency.code
-                && country == o[i].country
-        }
+    private static func sameOrderFields(_ first: OrderRecord, placed: Int64?, sameCustomer: Bool, sameEmail: Bool,
+                                        status: OrderStatus, currency: Int?, total: Int64?, refunded: Int64?,
+                                        country: Int16?) -> Bool {
+        placed == first.placedAt && sameCustomer && sameEmail && status == first.status
+            && total == first.total && refunded == first.refunded && currency == Int(first.currency)
+            && country == first.country
     }
 
-    /// Where `b` starts in the buffer at `base` (0 for an empty field).
+    /// Where the field `b` is in the buffer at `base` (see `OrderRecord`); 0 for an empty field.
     @inline(__always)
-    private static func offset(_ b: UnsafeBufferPointer<UInt8>, _ base: UnsafeMutablePointer<UInt8>) -> Int {
+    static func place(_ b: UnsafeBufferPointer<UInt8>, _ base: UnsafeMutablePointer<UInt8>) -> Int64 {
         guard let p = b.baseAddress, !b.isEmpty else { return 0 }
-        return UnsafePointer(base).distance(to: p)
+        return Int64(UnsafePointer(base).distance(to: p)) << 24 | Int64(b.count)
     }
 
-    /// Whether `b` equals the `count` bytes at `start` in the buffer at `base`.
+    /// The bytes of the field at `place` in the buffer at `base` (empty for 0).
     @inline(__always)
-    private static func equal(_ b: UnsafeBufferPointer<UInt8>, _ base: UnsafeMutablePointer<UInt8>, _ start: Int,
-                              _ count: Int32) -> Bool {
-        guard b.count == Int(count) else { return false }
-        guard count > 0 else { return true }
-        return memoryEqual(b.baseAddress!, UnsafePointer(base + start), b.count)
+    static func text(_ place: Int64, _ base: UnsafeMutablePointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: UnsafePointer(base) + Int(place >> 24), count: Int(place & 0xFF_FFFF))
+    }
+
+    /// Whether `b` equals the field at `place` in the buffer at `base`.
+    @inline(__always)
+    private static func equal(_ b: UnsafeBufferPointer<UInt8>, _ base: UnsafeMutablePointer<UInt8>, _ place: Int64) -> Bool {
+        guard b.count == Int(place & 0xFF_FFFF) else { return false }
+        guard b.count > 0 else { return true }
+        return memoryEqual(b.baseAddress!, UnsafePointer(base) + Int(place >> 24), b.count)
     }
 
     /// Whether two non-empty e-mails are equal after lower-casing (`String.lowercased`).
-    private static func sameIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ base: UnsafeMutablePointer<UInt8>,
-                                         _ start: Int, _ count: Int32) -> Bool {
-        guard !b.isEmpty, count > 0 else { return false }
-        let first = UnsafeBufferPointer(start: UnsafePointer(base + start), count: Int(count))
+    private static func sameIgnoringCase(_ b: UnsafeBufferPointer<UInt8>, _ first: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !b.isEmpty, !first.isEmpty else { return false }
         return b.string.lowercased() == first.string.lowercased()
     }
 
@@ -272,4 +360,56 @@ extension OrderFileParser {
         fail(.disagreement, column: column, value: value,
              "\(column) \(quoted(value)) of order \(orderId) disagrees with line \(firstLine) (\(quoted(firstValue)))")
     }
+}
+
+/// One order of a canonical file while it is read: its order-level fields as numbers, its text fields as places
+/// in the file's buffer, its lines in a shared array; no `String` or array of its own, so that a file of
+/// millions of orders costs some 80 bytes per order (and 24 per line) while it is read.
+struct OrderRecord {
+    /// Places in the buffer (offset << 24 | byte count, 0 for an empty field; a record is at most
+    /// `CSVScanner.maxRecordBytes` long, so a field's byte count fits in 24 bits).
+    var id: Int64
+    var customer: Int64
+    var email: Int64
+    var placedAt: Int64
+    var total: Int64
+    var refunded: Int64
+    /// Index of the first line in the file's lines (for a split order, its runs are kept apart).
+    var lineStart: Int
+    /// Line of the order's first row.
+    var firstLine: Int32
+    /// The UTC offset written in the first row's timestamp, in seconds.
+    var offset: Int32
+    /// The customer key id (-1 for anonymous orders).
+    var key: Int32
+    var lineCount: Int32
+    /// `OrderFileParser.countryCode` slot, -1 for none.
+    var country: Int16
+    /// Index in `OrderFileParser.currencyTable`.
+    var currency: UInt8
+    var flags: UInt8
+
+    static let cancelled: UInt8 = 1
+    /// The first row had an error in an order-level field: skip agreement checks.
+    static let poisoned: UInt8 = 2
+    /// The first row's currency was valid.
+    static let currencyKnown: UInt8 = 4
+    /// The order's rows are not all adjacent, so its lines are in several runs.
+    static let split: UInt8 = 8
+
+    var status: OrderStatus { flags & Self.cancelled != 0 ? .cancelled : .placed }
+    var isPoisoned: Bool { flags & Self.poisoned != 0 }
+    var isCurrencyKnown: Bool { flags & Self.currencyKnown != 0 }
+    var isSplit: Bool { flags & Self.split != 0 }
+}
+
+/// One line of a canonical file while it is read (see `OrderRecord`).
+struct LineRecord {
+    var price: Int64
+    /// Id in `OrderFileParser.products`.
+    var product: Int32
+    /// Id in `OrderFileParser.productNames`, -1 for none.
+    var name: Int32
+    var quantity: Int32
+    var returned: Int32
 }

@@ -37,47 +37,46 @@ public struct ImportSummary: Sendable, CustomStringConvertible {
 
     /// The summary of `parsed`, with the store's `changes` (`nil` for a dry run), dates shown in `calendar`.
     public init(parsed: ParsedImport, changes: ReplaceSummary?, calendar: ShopCalendar = .utc) {
-        files = parsed.files
-        orders = parsed.orders.count
-        var lineCount = 0, anonymous = 0, cancelled = 0
-        var first: Int64 = .max, last: Int64 = .min
-        var perCurrency: [String: Int] = [:]
-        var seen = [Bool](repeating: false, count: parsed.customerKeyCount)
-        var customerCount = 0
-        var currencyCounts: [(currency: Currency, count: Int)] = []
+        var tally = SummaryTally()
+        var table: [Currency] = []
         parsed.orders.withUnsafeBufferPointer { orders in
             for i in orders.indices {
-                lineCount += orders[i].lines.count
-                let t = orders[i].placedAt.seconds
-                if t < first { first = t }
-                if t > last { last = t }
-                if let k = currencyCounts.firstIndex(where: { $0.currency.code == orders[i].currency.code }) {
-                    currencyCounts[k].count += 1
+                let currency: Int
+                if let k = table.firstIndex(where: { $0.code == orders[i].currency.code }) {
+                    currency = k
                 } else {
-                    currencyCounts.append((orders[i].currency, 1))
+                    currency = table.count
+                    table.append(orders[i].currency)
                 }
-                let key = Int(parsed.customerKeyIds[i])
-                if key < 0 { anonymous += 1 }
-                if orders[i].status == .cancelled {
-                    cancelled += 1
-                } else if key >= 0 && !seen[key] {
-                    seen[key] = true
-                    customerCount += 1
-                }
+                tally.add(placedAt: orders[i].placedAt.seconds, key: parsed.customerKeyIds[i],
+                          cancelled: orders[i].status == .cancelled, lines: orders[i].lines.count, currency: currency)
             }
         }
-        for entry in currencyCounts { perCurrency[entry.currency.code] = entry.count }
-        lines = lineCount
-        customers = customerCount
-        anonymousOrders = anonymous
-        cancelledOrders = cancelled
-        firstOrder = parsed.orders.isEmpty ? nil : Instant(seconds: first)
-        lastOrder = parsed.orders.isEmpty ? nil : Instant(seconds: last)
-        reportingCurrency = parsed.reportingCurrency
-        choseReportingCurrency = parsed.choseReportingCurrency
+        self.init(tally: tally, currencyTable: table, files: parsed.files, reportingCurrency: parsed.reportingCurrency,
+                  choseReportingCurrency: parsed.choseReportingCurrency, rates: parsed.ratesUsed, changes: changes,
+                  calendar: calendar)
+    }
+
+    /// The summary of orders added up in `tally` (currencies by index in `currencyTable`).
+    init(tally: SummaryTally, currencyTable: [Currency], files: [ImportedFile], reportingCurrency: Currency,
+         choseReportingCurrency: Bool, rates: [String: ExchangeRate], changes: ReplaceSummary?, calendar: ShopCalendar) {
+        self.files = files
+        orders = tally.orders
+        var perCurrency: [String: Int] = [:]
+        for (index, count) in tally.currencyCounts.enumerated() where count > 0 {
+            perCurrency[currencyTable[index].code, default: 0] += count
+        }
+        lines = tally.lines
+        customers = tally.customers
+        anonymousOrders = tally.anonymous
+        cancelledOrders = tally.cancelled
+        firstOrder = tally.orders == 0 ? nil : Instant(seconds: tally.first)
+        lastOrder = tally.orders == 0 ? nil : Instant(seconds: tally.last)
+        self.reportingCurrency = reportingCurrency
+        self.choseReportingCurrency = choseReportingCurrency
         currencies = perCurrency.map { (code: $0.key, orders: $0.value) }
             .sorted { $0.orders != $1.orders ? $0.orders > $1.orders : $0.code < $1.code }
-        rates = parsed.ratesUsed
+        self.rates = rates
         self.changes = changes
         self.calendar = calendar
     }
@@ -115,5 +114,46 @@ public struct ImportSummary: Sendable, CustomStringConvertible {
         return rows.map { label, value in
             label + String(repeating: " ", count: width - label.count + 2) + value
         }.joined(separator: "\n")
+    }
+}
+
+/// The order figures of an import summary, added up one order at a time (each order once, as it finally is).
+struct SummaryTally {
+    var orders = 0
+    var lines = 0
+    var anonymous = 0
+    var cancelled = 0
+    /// Distinct customer keys among the non-cancelled orders.
+    var customers = 0
+    var first: Int64 = .max
+    var last: Int64 = .min
+    /// Orders per currency, by the currency's index in a table the caller keeps.
+    var currencyCounts: [Int] = []
+    /// Whether a non-cancelled order of each customer key id was counted.
+    private var seen: [Bool] = []
+
+    /// Counts one order: placed at `placedAt` (seconds), of customer key id `key` (-1: anonymous), with
+    /// `lines` lines, in the currency with index `currency`.
+    @inline(__always)
+    mutating func add(placedAt: Int64, key: Int32, cancelled isCancelled: Bool, lines lineCount: Int, currency: Int) {
+        orders += 1
+        lines += lineCount
+        if placedAt < first { first = placedAt }
+        if placedAt > last { last = placedAt }
+        if currency >= currencyCounts.count {
+            currencyCounts.append(contentsOf: repeatElement(0, count: currency + 1 - currencyCounts.count))
+        }
+        currencyCounts[currency] += 1
+        if key < 0 { anonymous += 1 }
+        if isCancelled {
+            cancelled += 1
+        } else if key >= 0 {
+            let k = Int(key)
+            if k >= seen.count { seen.append(contentsOf: repeatElement(false, count: max(k + 1 - seen.count, seen.count))) }
+            if !seen[k] {
+                seen[k] = true
+                customers += 1
+            }
+        }
     }
 }

@@ -56,6 +56,74 @@ struct OrderEmitter {
         if batch.count >= Self.batchSize { flush() }
     }
 
+    /// How the orders of each currency (by the parser's currency index) are converted, learnt from the first.
+    private enum Conversion {
+        case same
+        case rate(ExchangeRate, text: [UInt8])
+        case missing
+    }
+    private var conversions: [Conversion?] = []
+
+    /// Queues an order given as bytes and numbers (see `OrderBatch.appendOrder`), converted to the reporting
+    /// currency like `emit(_:)`; `lines` appends its lines with `OrderBatch.appendLine`. `currencyIndex`
+    /// numbers `currency` densely (the same index always means the same currency).
+    @inline(__always)
+    mutating func emit(id: UnsafeBufferPointer<UInt8>, placedAt: Int64, customerId: UnsafeBufferPointer<UInt8>?,
+                       email: UnsafeBufferPointer<UInt8>?, cancelled: Bool, currency: Currency, currencyIndex: Int,
+                       total: Int64, refunded: Int64, country: UnsafeBufferPointer<UInt8>?,
+                       lines: (inout OrderBatch) throws(StoreError) -> Void) {
+        if stopped { return }
+        if reporting == nil { reporting = currency }
+        if currencyIndex >= conversions.count {
+            conversions.append(contentsOf: repeatElement(nil, count: currencyIndex + 1 - conversions.count))
+        }
+        if conversions[currencyIndex] == nil {
+            if currency == reporting! {
+                conversions[currencyIndex] = .same
+            } else if let rate = rates[currency.code] {
+                conversions[currencyIndex] = .rate(rate, text: Array(rate.description.utf8))
+            } else {
+                conversions[currencyIndex] = .missing
+            }
+        }
+        var shopTotal = total, shopRefunded = refunded
+        var rateText: [UInt8] = []
+        switch conversions[currencyIndex]! {
+        case .same:
+            break
+        case .missing:
+            stop()
+            return
+        case .rate(let rate, let text):
+            guard let t = rate.convert(total, to: reporting!), let r = rate.convert(refunded, to: reporting!) else {
+                stop()
+                return
+            }
+            (shopTotal, shopRefunded, rateText) = (t, r, text)
+        }
+        var code = currency.code
+        let failure: StoreError? = code.withUTF8 { code in
+            rateText.withUnsafeBufferPointer { rate in
+                do throws(StoreError) {
+                    try batch.appendOrder(id: id, placedAt: placedAt, customerId: customerId, email: email,
+                                          cancelled: cancelled, currency: code, total: total, refunded: refunded,
+                                          shopTotal: shopTotal, shopRefunded: shopRefunded,
+                                          rate: rateText.isEmpty ? nil : rate, country: country)
+                    try lines(&batch)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+        }
+        if let failure {
+            source.fail(failure)
+            stop()
+            return
+        }
+        if batch.count >= Self.batchSize { flush() }
+    }
+
     /// Packs `order` into the batch; an order that breaks a store rule fails the source (the store throws
     /// that error).
     @inline(__always)

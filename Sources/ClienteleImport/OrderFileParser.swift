@@ -10,24 +10,14 @@ struct FileOrders {
     var keys: [Int32]
     /// Whether the orders were already given to the parser's emitter while the file was read.
     var sent = false
-}
+    /// A canonical file read without keeping its orders (`OrderFileParser.keepsOrders` false): each order's
+    /// fields, in place of `orders` and `keys`.
+    var records: [OrderRecord] = []
+    /// The buffer `records` point into (valid until the parser reads its next file).
+    var base: UnsafeMutablePointer<UInt8>? = nil
 
-/// Per-order bookkeeping while a file is read.
-struct OrderMeta {
-    /// Line of the order's first row.
-    var firstLine: Int32
-    /// The UTC offset written in the first row's timestamp, in seconds.
-    var offset: Int32
-    /// Where the first row's trimmed customer id is in the file's buffer (count 0: none).
-    var customerStart: Int
-    var customerCount: Int32
-    /// Where the first row's trimmed e-mail is in the file's buffer (count 0: none).
-    var emailStart: Int
-    var emailCount: Int32
-    /// The first row had an error in an order-level field: skip agreement checks.
-    var poisoned: Bool
-    /// The first row's currency was valid.
-    var currencyKnown: Bool
+    /// Orders in the file.
+    var count: Int { orders.count + records.count }
 }
 
 /// Reads order files of every supported format, sharing interned strings and the error log across a run.
@@ -39,12 +29,21 @@ struct OrderFileParser {
     var customerIds: ByteInterner
     /// Customer keys (METRICS.md identity), interned across the run.
     var customerKeys: ByteInterner
+    /// Whether a canonical file's orders are made into `Order`s (`FileOrders.orders`); otherwise only
+    /// `FileOrders.records` are kept (a streaming import sends each order as it is read).
+    var keepsOrders = true
+    /// Every currency met, densely numbered (`OrderRecord.currency`).
+    private(set) var currencyTable: [Currency] = []
+    /// The product name id seen last with each product id (-1: none).
+    var nameOfProduct: [Int32] = []
+    /// A file's transcoded bytes (windows-1252), kept until the next file as `FileOrders.records` point into them.
+    private var transcoded: UnsafeMutableBufferPointer<UInt8>? = nil
     private var keyOfCustomerId: [Int32] = []
     private var keyOfEmail: [Int32] = []
     private var keyScratch: [UInt8] = []
     private var countryCodes = [String?](repeating: nil, count: 26 * 26)
     private var currencyKeys: [UInt32] = []
-    private var currencyValues: [Currency?] = []
+    private var currencyValues: [(currency: Currency, index: Int)?] = []
     let options: ImportOptions
     /// Bytes of all files, for progress.
     var totalBytes = 0
@@ -75,7 +74,20 @@ struct OrderFileParser {
         productNames = ByteInterner(capacity: min(4096, customers))
         emails = ByteInterner(capacity: customers)
         customerIds = ByteInterner(capacity: customers)
-        customerKeys = ByteInterner(capacity: customers)
+        customerKeys = ByteInterner(capacity: customers, keepsStrings: false)
+    }
+
+    /// The index of `currency` in `currencyTable`, added when new.
+    mutating func currencyIndex(_ currency: Currency) -> Int {
+        if let i = currencyTable.firstIndex(of: currency) { return i }
+        currencyTable.append(currency)
+        return currencyTable.count - 1
+    }
+
+    /// Frees what the last file left (its transcoded bytes).
+    mutating func releaseFile() {
+        transcoded?.deallocate()
+        transcoded = nil
     }
 
     // MARK: Errors
@@ -109,12 +121,12 @@ struct OrderFileParser {
                 failFile(.invalidUTF8, line: 1, "the file starts with a UTF-8 byte order mark, so it is UTF-8, not windows-1252: import it without --encoding windows-1252")
                 return nil
             }
-            var utf8 = Windows1252.transcode(buffer)
-            let count = utf8.count
-            result = utf8.withUnsafeMutableBufferPointer { buf -> FileOrders? in
-                guard let base = buf.baseAddress else { return nil }
-                return parseBuffer(base, count: count)
-            }
+            let utf8 = Windows1252.transcode(buffer)
+            releaseFile()
+            let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(1, utf8.count))
+            _ = copy.initialize(from: utf8)
+            transcoded = copy
+            result = parseBuffer(copy.baseAddress!, count: utf8.count)
         } else if let base = buffer.baseAddress {
             result = parseBuffer(base, count: buffer.count)
         } else {
@@ -231,12 +243,13 @@ struct OrderFileParser {
 
     // MARK: Field readers (report and return nil on error)
 
-    /// The ISO 4217 currency written in `b` (case-insensitive), cached per distinct code.
-    mutating func currency(_ b: UnsafeBufferPointer<UInt8>) -> Currency? {
+    /// The ISO 4217 currency written in `b` (case-insensitive) and its index in `currencyTable`, cached per
+    /// distinct code.
+    mutating func currency(_ b: UnsafeBufferPointer<UInt8>) -> (currency: Currency, index: Int)? {
         guard b.count == 3 else { return nil }
         let key = UInt32(b[0] & 0xDF) << 16 | UInt32(b[1] & 0xDF) << 8 | UInt32(b[2] & 0xDF)
         for i in 0..<currencyKeys.count where currencyKeys[i] == key { return currencyValues[i] }
-        let c = Currency(code: b.string)
+        let c = Currency(code: b.string).map { ($0, currencyIndex($0)) }
         if currencyKeys.count < 64 {
             currencyKeys.append(key)
             currencyValues.append(c)
@@ -246,6 +259,11 @@ struct OrderFileParser {
 
     /// Reads a required currency field.
     mutating func readCurrency(_ b: UnsafeBufferPointer<UInt8>, column: String) -> Currency? {
+        readIndexedCurrency(b, column: column)?.currency
+    }
+
+    /// Reads a required currency field; also gives its index in `currencyTable`.
+    mutating func readIndexedCurrency(_ b: UnsafeBufferPointer<UInt8>, column: String) -> (currency: Currency, index: Int)? {
         if b.isEmpty { fail(.emptyField, column: column, "\(column) is empty"); return nil }
         if let c = currency(b) { return c }
         let v = b.string
@@ -374,21 +392,43 @@ struct OrderFileParser {
 
     /// Reads an optional two-letter country code, upper-cased; `.some(nil)` when empty, `nil` after an error.
     mutating func readCountry(_ b: UnsafeBufferPointer<UInt8>, column: String) -> String?? {
-        if b.isEmpty { return .some(nil) }
+        guard let slot = readCountrySlot(b, column: column) else { return nil }
+        return .some(countryCode(slot))
+    }
+
+    /// Reads an optional two-letter country code as its slot (see `countryCode`); -1 when empty, `nil` after
+    /// an error.
+    mutating func readCountrySlot(_ b: UnsafeBufferPointer<UInt8>, column: String) -> Int16? {
+        if b.isEmpty { return -1 }
         if b.count == 2 {
             let a = b[0] & 0xDF, c = b[1] & 0xDF
             if a >= 0x41 && a <= 0x5A && c >= 0x41 && c <= 0x5A {
-                let slot = Int(a - 0x41) * 26 + Int(c - 0x41)
-                if let code = countryCodes[slot] { return .some(code) }
-                let code = String(UnicodeScalar(a)) + String(UnicodeScalar(c))
-                countryCodes[slot] = code
-                return .some(code)
+                return Int16(a - 0x41) * 26 + Int16(c - 0x41)
             }
         }
         let s = b.string
         fail(.invalidCountry, column: column, value: s, "\(column) \(quoted(s)) is not a two-letter ISO 3166-1 country code")
         return nil
     }
+
+    /// The upper-case country code in `slot` (`nil` for -1), made once per code.
+    mutating func countryCode(_ slot: Int16) -> String? {
+        guard slot >= 0 else { return nil }
+        if let code = countryCodes[Int(slot)] { return code }
+        let letters = Self.countryLetters
+        let code = String(decoding: letters[Int(slot) * 2..<Int(slot) * 2 + 2], as: UTF8.self)
+        countryCodes[Int(slot)] = code
+        return code
+    }
+
+    /// The two upper-case letters of every country slot, back to back.
+    static let countryLetters: [UInt8] = {
+        var letters: [UInt8] = []
+        for first in UInt8(0x41)...0x5A {
+            for second in UInt8(0x41)...0x5A { letters += [first, second] }
+        }
+        return letters
+    }()
 
     /// The customer key id of an order with interned `customerId` and `email` (-1 when absent): the trimmed
     /// customer id, else the trimmed lower-cased e-mail (`CustomerIdentity.key`), else -1 (anonymous).

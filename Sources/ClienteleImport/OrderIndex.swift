@@ -41,6 +41,19 @@ struct OrderIndex {
     /// `orders` are the orders so far, in index order (read only when the hash table is built).
     @inline(__always)
     mutating func lookupOrInsert(_ b: UnsafeBufferPointer<UInt8>, orders: [Order]) -> (index: Int, isNew: Bool) {
+        lookupOrInsert(b) { table in
+            for order in orders {
+                var id = order.id
+                _ = id.withUTF8 { table.intern($0) }
+            }
+        }
+    }
+
+    /// The index of the order with id `b`, and whether it is new (then it gets index `count - 1`).
+    /// `indexAll` interns the id of every order so far, in index order (called only when the hash table is built).
+    @inline(__always)
+    mutating func lookupOrInsert(_ b: UnsafeBufferPointer<UInt8>,
+                                 indexAll: (inout ByteInterner) -> Void) -> (index: Int, isNew: Bool) {
         if hashed != nil {
             let (id, inserted) = hashed!.lookupOrInsert(b)
             if inserted { count += 1 }
@@ -54,11 +67,8 @@ struct OrderIndex {
             OrderIndex.set(&minKey, b)
         } else {
             // Out of sequence: index every id so far, then look this one up.
-            var table = ByteInterner(capacity: max(1024, count * 2))
-            for order in orders {
-                var id = order.id
-                _ = id.withUTF8 { table.intern($0) }
-            }
+            var table = ByteInterner(capacity: max(1024, count * 2), keepsStrings: false)
+            indexAll(&table)
             let (id, inserted) = table.lookupOrInsert(b)
             hashed = table
             if inserted { count += 1 }

@@ -29,6 +29,8 @@ public struct OrderBatch: Sendable {
     public private(set) var orderFields: [Int64] = []
     /// `LineField.count` slots per line, each order's lines together and in order.
     public private(set) var lineFields: [Int64] = []
+    /// Where the text of the order appended last by `appendOrder` starts.
+    private var lastOrderText = 0
 
     /// An empty batch with room for about `orders` orders.
     public init(reservingOrders orders: Int = 0) {
@@ -95,6 +97,79 @@ public struct OrderBatch: Sendable {
             lineFields.append(line.unitPrice)
             lineFields.append(line.returnedQuantity)
         }
+    }
+
+    private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>?) -> Int64 {
+        guard let bytes else { return -1 }
+        let offset = text.count
+        text.append(contentsOf: bytes)
+        return Int64(offset) << 32 | Int64(bytes.count)
+    }
+
+    /// Appends an order given as UTF-8 bytes and numbers (`nil` text: no value), checked like `append(_:)`
+    /// with the same messages; its lines follow through `appendLine`. Nothing is appended when it breaks a
+    /// rule. An importer packs the orders it reads this way without making a `String` per field.
+    public mutating func appendOrder(id: UnsafeBufferPointer<UInt8>, placedAt: Int64, customerId: UnsafeBufferPointer<UInt8>?,
+                                     email: UnsafeBufferPointer<UInt8>?, cancelled: Bool, currency: UnsafeBufferPointer<UInt8>,
+                                     total: Int64, refunded: Int64, shopTotal: Int64, shopRefunded: Int64,
+                                     rate: UnsafeBufferPointer<UInt8>?, country: UnsafeBufferPointer<UInt8>?) throws(StoreError) {
+        func fail(_ what: String) -> StoreError {
+            StoreError(.invalidOrder, "order \"\(String(decoding: id, as: UTF8.self))\": \(what)")
+        }
+        if id.isEmpty { throw StoreError(.invalidOrder, "an order has an empty order id") }
+        if total < 0 { throw fail("the total is negative") }
+        if refunded < 0 { throw fail("the refunded amount is negative") }
+        if refunded > total { throw fail("the refunded amount is more than the total") }
+        if shopTotal < 0 { throw fail("the total in the shop currency is negative") }
+        if shopRefunded < 0 { throw fail("the refunded amount in the shop currency is negative") }
+        if shopRefunded > shopTotal { throw fail("the refunded amount in the shop currency is more than the total") }
+        if currency.count != 3 { throw fail("the currency code is not three letters") }
+        if let country {
+            var scalars = 0
+            for b in country where b & 0xC0 != 0x80 { scalars += 1 }
+            if scalars != 2 { throw fail("the country is not a two-letter code") }
+        }
+        lastOrderText = text.count
+        orderFields.append(add(id))
+        orderFields.append(placedAt)
+        orderFields.append(add(customerId))
+        orderFields.append(add(email))
+        orderFields.append(cancelled ? 1 : 0)
+        orderFields.append(add(currency))
+        orderFields.append(total)
+        orderFields.append(refunded)
+        orderFields.append(shopTotal)
+        orderFields.append(shopRefunded)
+        orderFields.append(add(rate))
+        orderFields.append(add(country))
+        orderFields.append(Int64(lineCount))
+        orderFields.append(0)
+    }
+
+    /// Appends a line to the order appended last by `appendOrder`, checked like `append(_:)`; when it breaks
+    /// a rule, that whole order is taken out of the batch again.
+    public mutating func appendLine(productId: UnsafeBufferPointer<UInt8>, productName: UnsafeBufferPointer<UInt8>,
+                                    quantity: Int64, unitPrice: Int64, returnedQuantity: Int64) throws(StoreError) {
+        let o = orderFields.count - OrderField.count
+        let index = Int(orderFields[o + OrderField.lineCount])
+        var problem: String? = nil
+        if productId.isEmpty { problem = "has an empty product id" }
+        else if quantity <= 0 { problem = "has a quantity that is not positive" }
+        else if returnedQuantity < 0 { problem = "has a negative returned quantity" }
+        else if returnedQuantity > quantity { problem = "has a returned quantity larger than its quantity" }
+        if let problem {
+            let id = string(orderFields[o + OrderField.id]) ?? ""
+            text.removeSubrange(lastOrderText...)
+            lineFields.removeSubrange((Int(orderFields[o + OrderField.firstLine]) * LineField.count)...)
+            orderFields.removeSubrange(o...)
+            throw StoreError(.invalidOrder, "order \"\(id)\": line \(index + 1) \(problem)")
+        }
+        lineFields.append(add(productId))
+        lineFields.append(add(productName))
+        lineFields.append(quantity)
+        lineFields.append(unitPrice)
+        lineFields.append(returnedQuantity)
+        orderFields[o + OrderField.lineCount] = Int64(index + 1)
     }
 
     private func string(_ ref: Int64) -> String? {
