@@ -36,6 +36,19 @@ struct SQLiteStoreTests {
         #expect(try await store.foreignKeysEnforced())
     }
 
+    @Test("a new database file has 16 KiB pages")
+    func pageSize() async throws {
+        let scratch = try TestScratch()
+        defer { scratch.remove() }
+        let path = scratch.path("shop.sqlite")
+        let store = try SQLiteOrderStore(path: path)
+        _ = try await store.replaceOrders(Fixtures.orders())
+        // The file header: "SQLite format 3\0", then the page size as a big-endian UInt16 at offset 16.
+        let header = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)).prefix(18))
+        #expect(Array(header[0..<15]) == Array("SQLite format 3".utf8))
+        #expect(Int(header[16]) << 8 | Int(header[17]) == 16_384)
+    }
+
     @Test("migrations are recorded by name")
     func migrationsByName() async throws {
         let scratch = try TestScratch()
