@@ -79,27 +79,13 @@ public actor ShopService {
         var fresh = try await task.value
         fresh.fits = fits
         state = fresh
-        Self.returnFreedMemory()
+        ProcessMemory.returnFreed()
         return fresh
     }
 
     /// Checks the store's revision now (after this process changed the store, e.g. an upload): the next
     /// `current()` loads the new orders instead of waiting for the revision-check throttle.
     public func expireRevisionCheck() { checkedAt = now().seconds - max(revisionCheckSeconds, 0) }
-
-    /// Hands the heap memory freed by the replaced snapshot back to the system. glibc keeps freed blocks in its
-    /// arenas (and raises its mmap threshold after large frees, so a rebuilt snapshot's arrays come from the heap
-    /// too): without this a long-running server's resident memory steps up with each reload instead of staying
-    /// flat (bench/load's soak).
-    static func returnFreedMemory() {
-        #if canImport(Glibc)
-        // malloc_trim is glibc's (malloc.h, which Swift's Glibc module does not export): looked up by name.
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
-            typealias Trim = @convention(c) (Int) -> Int32
-            _ = unsafeBitCast(symbol, to: Trim.self)(0)
-        }
-        #endif
-    }
 
     /// Today in the shop's calendar.
     public nonisolated func today(_ calendar: ShopCalendar) -> ShopDate { calendar.date(of: now()) }

@@ -29,6 +29,30 @@ import Testing
         #expect(RFM.quintileScores([Int64]()).isEmpty)
     }
 
+    /// Both ways of finding the cuts: counting (every value within 2^16 of the smallest, as recency days and
+    /// order counts are; here negative too, as the recency goodness is) and selection (a wider span, as money
+    /// is), each against the naive count.
+    @Test(arguments: [Int64(50), Int64(1 << 16), Int64(1 << 16) + 1, Int64(1) << 40])
+    func countingAndSelectionGiveTheNaiveScores(span: Int64) {
+        var state: UInt64 = 0x1234_5678
+        func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state >> 11
+        }
+        for n in [1, 7, 500] {
+            var values = (0..<n).map { _ in -Int64(next() % UInt64(span)) }
+            if n > 1 { values[0] = 0; values[1] = -(span - 1) }   // the span exactly
+            #expect(Array(RFM.quintileScores(values)) == Self.naive(values), "span \(span), n \(n)")
+            let counted = OrderStatistics.smallRangeOrderStatistics(ContiguousArray(values), ranks: [1, n])
+            // Values run from -(span - 1) to 0: counted while span - 1 < 2^16.
+            if n > 1 && span - 1 >= OrderStatistics.countingSpan {
+                #expect(counted == nil, "a span of \(span) is selected, not counted")
+            } else {
+                #expect(counted == [values.min()!, values.max()!])
+            }
+        }
+    }
+
     @Test(arguments: [1, 2, 3, 4, 5, 6, 11, 37, 100])
     func scoresMatchANaiveCountWithManyTies(n: Int) {
         // Values with deliberate ties (i² mod 7), checked against the naive re-implementation; ties share

@@ -91,6 +91,35 @@ public enum OrderStatistics {
         return b[position]
     }
 
+    /// The widest span of values counted in a table by `smallRangeOrderStatistics`.
+    static let countingSpan: Int64 = 1 << 16
+
+    /// The `ranks`-th smallest values (1-based, ascending ranks) by counting, when every value lies within
+    /// `countingSpan` of the smallest (recency in days and order counts do): two passes and no copy of the
+    /// values, against a copy and several partition passes for selection. `nil` for a wider span.
+    static func smallRangeOrderStatistics(_ values: ContiguousArray<Int64>, ranks: [Int]) -> [Int64]? {
+        guard let lo = values.min(), let hi = values.max() else { return nil }
+        let (span, overflow) = hi.subtractingReportingOverflow(lo)
+        guard !overflow, span < countingSpan else { return nil }
+        var counts = [Int](repeating: 0, count: Int(span) + 1)
+        values.withUnsafeBufferPointer { v in
+            counts.withUnsafeMutableBufferPointer { c in
+                for x in v { c[Int(x &- lo)] += 1 }
+            }
+        }
+        var result: [Int64] = []
+        var seen = 0
+        var bucket = 0
+        for rank in ranks {
+            while seen + counts[bucket] < rank {
+                seen += counts[bucket]
+                bucket += 1
+            }
+            result.append(lo + Int64(bucket))
+        }
+        return result
+    }
+
     /// Quintile scores 1–5 (METRICS.md, "RFM"): with `n` values and `a` of them strictly below `v`, the score of
     /// `v` is 1 + ⌊5a ÷ n⌋. Score ≥ s + 1 exactly when at least ⌈s·n ÷ 5⌉ values are below `v`, that is when
     /// `v` exceeds the ⌈s·n ÷ 5⌉-th smallest value; so four order statistics (found by selection, no sort)
@@ -99,15 +128,18 @@ public enum OrderStatistics {
         let n = values.count
         var scores = ContiguousArray<UInt8>(repeating: 1, count: n)
         guard n > 0 else { return scores }
-        var work = values
-        var cuts: [Int64] = []
-        var from = 0
-        for s in 1...4 {
-            let m = (s * n + 4) / 5   // ⌈s·n ÷ 5⌉ ≥ 1
-            select(&work, m - 1, in: from..<n)
-            cuts.append(work[m - 1])
-            from = m - 1
-        }
+        let ranks = (1...4).map { ($0 * n + 4) / 5 }   // ⌈s·n ÷ 5⌉ ≥ 1
+        let cuts = smallRangeOrderStatistics(values, ranks: ranks) ?? {
+            var work = values
+            var cuts: [Int64] = []
+            var from = 0
+            for m in ranks {
+                select(&work, m - 1, in: from..<n)
+                cuts.append(work[m - 1])
+                from = m - 1
+            }
+            return cuts
+        }()
         let c1 = cuts[0], c2 = cuts[1], c3 = cuts[2], c4 = cuts[3]
         values.withUnsafeBufferPointer { v in
             scores.withUnsafeMutableBufferPointer { out in
