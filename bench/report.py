@@ -240,7 +240,8 @@ def main():
              f"- `{info['uname']}`",
              f"- {info['nproc']} cores, {info['cpu']}, {info['memory']}",
              f"- {info['date']}; load average at the end {info['load_average']}",
-             "- The machine is shared with other builds and test runs: wall times include their interference.", ""]
+             "- Each size's load average when it started is printed with its table: other work on the machine",
+             "  shows there and inflates wall times, not CPU times.", ""]
     if args.note:
         lines += [args.note, ""]
     printed = []

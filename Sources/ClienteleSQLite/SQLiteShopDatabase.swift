@@ -25,8 +25,8 @@ public final class SQLiteShopDatabase: ShopDatabase {
             // Deleted and overwritten content is zeroed in the file, not left in free space (docs/privacy.md, "Files").
             try db.execute(sql: "PRAGMA secure_delete = ON")
             // 16 KiB pages for a new file (an existing file keeps its page size: in WAL mode it cannot change).
-            // Measured on a 10⁷-order import: 34 s instead of 38–41 s with SQLite's default 4 KiB, from a
-            // shallower B-tree and fewer page splits; 64 KiB gained nothing more.
+            // Measured on a 10⁷-order import: 33.5–39.6 s (median 34.3 s) against 37.6–41.1 s with SQLite's
+            // default 4 KiB, from a shallower B-tree and fewer page splits; 64 KiB gained nothing more.
             try db.execute(sql: "PRAGMA page_size = \(SQLiteShopDatabase.pageSize)")
         }
         // A new database file is readable by its owner only; SQLite gives its -wal and -shm files the same mode.
