@@ -34,13 +34,9 @@ import Testing
     /// is), each against the naive count.
     @Test(arguments: [Int64(50), Int64(1 << 16), Int64(1 << 16) + 1, Int64(1) << 40])
     func countingAndSelectionGiveTheNaiveScores(span: Int64) {
-        var state: UInt64 = 0x1234_5678
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state >> 11
-        }
+        var generator = SplitMix64(seed: 0x1234_5678)
         for n in [1, 7, 500] {
-            var values = (0..<n).map { _ in -Int64(next() % UInt64(span)) }
+            var values = (0..<n).map { _ in -Int64(generator.next() % UInt64(span)) }
             if n > 1 { values[0] = 0; values[1] = -(span - 1) }   // the span exactly
             #expect(Array(RFM.quintileScores(values)) == Self.naive(values), "span \(span), n \(n)")
             let counted = OrderStatistics.smallRangeOrderStatistics(ContiguousArray(values), ranks: [1, n])

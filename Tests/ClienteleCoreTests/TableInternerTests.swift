@@ -4,7 +4,7 @@ import Testing
 /// The snapshot builder's interner, against a plain dictionary keyed by the strings' UTF-8 bytes.
 @Suite struct TableInternerTests {
     @Test func idsAreDenseInFirstSeenOrderAndMatchADictionaryOfTheBytes() {
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         // 20,000 draws from 5,000 values, so values repeat and the table grows several times.
         let pool: [String] = (0..<5_000).map { i in
             switch i % 5 {
@@ -44,18 +44,5 @@ import Testing
         #expect(interner.intern("", into: &table) == 2)
         #expect(interner.intern("", into: &table) == 2)
         #expect(table.count == 3)
-    }
-
-    /// A small deterministic generator (SplitMix64), so the test is the same on every run.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }
