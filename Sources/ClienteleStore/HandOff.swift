@@ -11,7 +11,8 @@ import Darwin
 ///
 /// The producer calls `push` for every chunk, then `finish()`. The consumer calls `next()` until it returns
 /// `nil`, and `close()` if it stops early (later pushes return `false` at once, so the producer never waits
-/// for a consumer that is gone). Waits are short sleeps on a mutex-protected state, as in `OrderBatchSource`.
+/// for a consumer that is gone). Waits are short sleeps on a mutex-protected state (`pollUntil`), as in
+/// `OrderBatchSource`.
 final class HandOff<Element: Sendable>: Sendable {
     private struct State: ~Copyable {
         var chunks: [Element] = []
@@ -22,7 +23,6 @@ final class HandOff<Element: Sendable>: Sendable {
 
     private let state = Mutex(State())
     private let capacity: Int
-    private static var pollMicroseconds: UInt32 { 50 }
 
     /// A queue holding at most `capacity` chunks (≥ 1) before `push` waits.
     init(capacity: Int) {
@@ -32,20 +32,19 @@ final class HandOff<Element: Sendable>: Sendable {
     /// Queues `chunk`, waiting while the queue is full. Returns `false` when the consumer has stopped.
     @discardableResult
     func push(_ chunk: Element) -> Bool {
-        while true {
-            let outcome: Int = state.withLock { s in
-                if s.closed { return -1 }
-                if s.chunks.count - s.head >= capacity { return 0 }
+        let outcome: Bool = pollUntil {
+            state.withLock { s -> Bool? in
+                if s.closed { return false }
+                if s.chunks.count - s.head >= capacity { return nil }
                 if s.head > 0 && s.head == s.chunks.count {
                     s.chunks.removeAll(keepingCapacity: true)
                     s.head = 0
                 }
                 s.chunks.append(chunk)
-                return 1
+                return true
             }
-            if outcome != 0 { return outcome > 0 }
-            usleep(Self.pollMicroseconds)
         }
+        return outcome
     }
 
     /// Ends the stream: the consumer's `next()` returns `nil` after the queued chunks.
@@ -55,8 +54,8 @@ final class HandOff<Element: Sendable>: Sendable {
 
     /// The next chunk, waiting for the producer; `nil` once it finished and every chunk was taken.
     func next() -> Element? {
-        while true {
-            let outcome: Element?? = state.withLock { s in
+        pollUntil {
+            state.withLock { s -> Element?? in
                 if s.head < s.chunks.count {
                     let chunk = s.chunks[s.head]
                     s.head += 1
@@ -69,8 +68,6 @@ final class HandOff<Element: Sendable>: Sendable {
                 if s.finished || s.closed { return .some(nil) }
                 return nil
             }
-            if let outcome { return outcome }
-            usleep(Self.pollMicroseconds)
         }
     }
 
@@ -81,5 +78,14 @@ final class HandOff<Element: Sendable>: Sendable {
             s.chunks.removeAll()
             s.head = 0
         }
+    }
+}
+
+/// Calls `attempt` until it answers, sleeping 50 µs between tries: how the two sides of `HandOff` and
+/// `OrderBatchSource` wait for each other (each runs on a thread of its own, so a short sleep holds no task).
+func pollUntil<T>(_ attempt: () -> T?) -> T {
+    while true {
+        if let answer = attempt() { return answer }
+        usleep(50)
     }
 }

@@ -45,9 +45,6 @@ public final class OrderBatchSource: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    /// Sleep between polls while waiting, in microseconds.
-    private static let pollMicroseconds: UInt32 = 50
-
     /// Queues `batch`, waiting while `capacity` batches are queued and the consumer is reading (until the
     /// consumer's first `next()` nothing waits, so a consumer that has not started yet can never hold the
     /// producer up: it finds everything queued). Returns `false` when the batch was not
@@ -68,19 +65,17 @@ public final class OrderBatchSource: Sendable {
     @discardableResult
     public func push(_ batch: OrderBatch) -> Bool {
         if batch.isEmpty { return true }
-        while true {
-            let outcome: Int = state.withLock { s in
-                if s.closed || s.finished || s.failure != nil { return -1 }
-                if s.started && s.batches.count - s.head >= capacity { return 0 }
+        return pollUntil {
+            state.withLock { s -> Bool? in
+                if s.closed || s.finished || s.failure != nil { return false }
+                if s.started && s.batches.count - s.head >= capacity { return nil }
                 if s.head > 0 && s.head == s.batches.count {
                     s.batches.removeAll(keepingCapacity: true)
                     s.head = 0
                 }
                 s.batches.append(batch)
-                return 1
+                return true
             }
-            if outcome != 0 { return outcome > 0 }
-            usleep(Self.pollMicroseconds)
         }
     }
 
@@ -106,8 +101,8 @@ public final class OrderBatchSource: Sendable {
     /// The next batch, waiting for the producer; `nil` once the producer finished and every batch was taken.
     /// Throws the producer's failure (queued batches are dropped).
     public func next() throws -> OrderBatch? {
-        while true {
-            let outcome: Result<OrderBatch?, any Error & Sendable>? = state.withLock { s in
+        try pollUntil {
+            state.withLock { s -> Result<OrderBatch?, any Error & Sendable>? in
                 s.started = true
                 if let failure = s.failure { return .failure(failure) }
                 if s.head < s.batches.count {
@@ -119,9 +114,7 @@ public final class OrderBatchSource: Sendable {
                 if s.finished { return .success(nil) }
                 return nil
             }
-            if let outcome { return try outcome.get() }
-            usleep(Self.pollMicroseconds)
-        }
+        }.get()
     }
 
     /// Called by the consumer when it stops reading (done or failed): later pushes return `false` at once,

@@ -30,16 +30,7 @@ struct ShopDatabaseFactory: Sendable, CustomTestStringConvertible {
 
 /// Runs `body` with a fresh database from `factory` and cleans up afterwards.
 func withShopDatabase(_ factory: ShopDatabaseFactory, _ body: (any ShopDatabase) async throws -> Void) async throws {
-    let scratch = try TestScratch()
-    do {
-        try await body(try await factory.open(scratch))
-        await factory.destroy(scratch)
-        scratch.remove()
-    } catch {
-        await factory.destroy(scratch)
-        scratch.remove()
-        throw error
-    }
+    try await withScratch(open: factory.open, destroy: factory.destroy, body)
 }
 
 /// Several shops in one database: every table is keyed by shop, and one shop's store never sees or changes

@@ -79,13 +79,20 @@ enum PostgresTestServer {
 
 /// Runs `body` with a fresh store from `factory`, in its own scratch space, and cleans up afterwards.
 func withStore(_ factory: StoreFactory, _ body: (any OrderStore) async throws -> Void) async throws {
+    try await withScratch(open: factory.open, destroy: factory.destroy, body)
+}
+
+/// Runs `body` with what `open` makes in a fresh scratch space, then `destroy`s it and removes the space,
+/// also when `body` or `open` throws.
+func withScratch<Resource>(open: (TestScratch) async throws -> Resource, destroy: (TestScratch) async -> Void,
+                           _ body: (Resource) async throws -> Void) async throws {
     let scratch = try TestScratch()
     do {
-        try await body(try await factory.open(scratch))
-        await factory.destroy(scratch)
+        try await body(try await open(scratch))
+        await destroy(scratch)
         scratch.remove()
     } catch {
-        await factory.destroy(scratch)
+        await destroy(scratch)
         scratch.remove()
         throw error
     }
