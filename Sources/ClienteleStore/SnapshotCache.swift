@@ -30,7 +30,8 @@ public enum SnapshotCache {
         if counts.orders < pipelineThreshold {
             try await store.scanOrders { builder.add($0) }
         } else {
-            builder = try await buildOnAnotherThread(builder) { try await store.scanOrders($0) }
+            // Handed over, not copied: a copy would make the thread's first append duplicate the reserved columns.
+            builder = try await buildOnAnotherThread(consume builder) { try await store.scanOrders($0) }
         }
         let snapshot = builder.build(sourceVersion: version)
         builder = ShopSnapshot.Builder(calendar: calendar, currency: currency)
@@ -49,10 +50,10 @@ public enum SnapshotCache {
     /// scan (reading rows, making strings) and the builder's work (interning, columns) overlap on two cores:
     /// at 10⁷ orders each is about half of building. Returns the builder once every order was added; a
     /// failed scan stops the builder and throws.
-    static func buildOnAnotherThread(_ builder: ShopSnapshot.Builder,
+    static func buildOnAnotherThread(_ builder: consuming ShopSnapshot.Builder,
                                      scan: (_ body: (Order) throws -> Void) async throws -> Void) async throws -> ShopSnapshot.Builder {
         let queue = HandOff<[Order]>(capacity: 8)
-        let consumer = BuilderThread(builder: builder, queue: queue)
+        let consumer = BuilderThread(builder: consume builder, queue: queue)
         consumer.start()
         var chunk: [Order] = []
         chunk.reserveCapacity(chunkSize)
@@ -147,7 +148,7 @@ final class BuilderThread: @unchecked Sendable {
     private let queue: HandOff<[Order]>
     private let handshake = Mutex(Handshake())
 
-    init(builder: ShopSnapshot.Builder, queue: HandOff<[Order]>) {
+    init(builder: consuming ShopSnapshot.Builder, queue: HandOff<[Order]>) {
         self.builder = builder
         self.queue = queue
     }
