@@ -6,10 +6,10 @@ import Foundation
 /// `replaceOrders` for SQLite: one immediate write transaction; cached, multi-row prepared `INSERT`s bound
 /// through the raw SQLite API (GRDB's `StatementArguments` allocate per value, and text is bound from a
 /// scratch arena without SQLite copying it); a larger page cache for the duration (journal mode stays WAL,
-/// synchronous stays NORMAL). No secondary indexes: every read path walks a primary key. When the shop has
-/// no orders yet it only inserts; otherwise it looks up each order id, counts identical orders as unchanged
-/// and deletes-then-inserts the changed ones (their lines explicitly, so that the same code is right with
-/// foreign keys on or off). Product rows are kept in step with per-product line counts.
+/// synchronous stays NORMAL). One row per order, its lines packed into it (`LinePacking`). No secondary
+/// indexes on orders: every read path walks the primary key. When the shop has no orders yet it only
+/// inserts; otherwise it looks up each order id, counts identical orders as unchanged and deletes-then-inserts
+/// the changed ones. Product rows are kept in step with per-product line counts.
 enum BulkWriter {
     /// Page cache for the bulk load (KiB, as `PRAGMA cache_size` takes negative values); restored afterwards.
     static let bulkCacheKiB = 65_536
@@ -44,9 +44,8 @@ enum BulkWriter {
     }
 
     /// Runs `body` with a `Writer` inside one immediate transaction, with the bulk page cache and, when the
-    /// shop looks empty, without per-line foreign-key lookups (about a fifth of the insert time: every line is
-    /// written by this transaction right after its own order; the pragma only takes effect outside a
-    /// transaction). `body` is told whether the shop holds no order, checked inside the transaction. Product
+    /// shop looks empty, without a foreign-key lookup per order (its shop exists: it was checked when the
+    /// transaction began; the pragma only takes effect outside a transaction). `body` is told whether the shop holds no order, checked inside the transaction. Product
     /// counts and the revision are updated before the commit.
     private static func withBulkTransaction(_ db: Database, shopId: Int64,
                                             _ body: (inout Writer, Bool) throws -> ReplaceSummary) throws -> ReplaceSummary {
@@ -61,8 +60,7 @@ enum BulkWriter {
         defer { if fresh { try? db.execute(sql: "PRAGMA foreign_keys = ON") } }
         var summary = ReplaceSummary()
         try db.inTransaction(.immediate) {
-            // Another writer may have got in between: the emptiness that counts is the one seen here. (Deletes
-            // remove lines explicitly, so the foreign-key setting only decides whether lines are checked.)
+            // Another writer may have got in between: the emptiness that counts is the one seen here.
             let empty = try Writer.shopIsEmpty(db, shopId: shopId)
             var writer = try Writer(db: db, shopId: shopId)
             defer { writer.clearBindings() }
@@ -89,7 +87,7 @@ enum BulkWriter {
             case absent
             /// The stored row is still the one the store held before (identical to every version sent).
             case stored
-            /// The store's row was replaced; the original is kept in the temporary tables.
+            /// The store's row was replaced; the original is kept in the temporary table.
             case saved(identical: Bool)
         }
 
@@ -100,25 +98,21 @@ enum BulkWriter {
         var pending: [Int] = []
 
         static let originalOrders = "clientele_original_orders"
-        static let originalLines = "clientele_original_lines"
 
-        /// Creates the temporary tables that keep replaced originals (once per write).
+        /// Creates the temporary table that keeps replaced originals, lines packed in them (once per write).
         mutating func prepareSaving(_ db: Database) throws {
             guard !savedTables else { return }
             try db.execute(sql: """
                 CREATE TEMP TABLE IF NOT EXISTS \(Self.originalOrders) AS SELECT * FROM main.orders WHERE 0;
                 CREATE INDEX IF NOT EXISTS temp.\(Self.originalOrders)_id ON \(Self.originalOrders) (shop_id, id);
-                CREATE TEMP TABLE IF NOT EXISTS \(Self.originalLines) AS SELECT * FROM main.order_lines WHERE 0;
-                CREATE INDEX IF NOT EXISTS temp.\(Self.originalLines)_id
-                    ON \(Self.originalLines) (shop_id, order_id, line_no);
                 """)
             savedTables = true
         }
 
-        /// Drops the temporary tables (after the commit or the rollback).
+        /// Drops the temporary table (after the commit or the rollback).
         func drop(_ db: Database) {
             guard savedTables else { return }
-            try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(Self.originalOrders); DROP TABLE IF EXISTS temp.\(Self.originalLines)")
+            try? db.execute(sql: "DROP TABLE IF EXISTS temp.\(Self.originalOrders)")
         }
     }
 
@@ -126,9 +120,7 @@ enum BulkWriter {
         /// Rows per multi-row `INSERT`: fewer statement executions (≈ 25 % faster than one row per statement);
         /// the remainder of a batch goes into the smaller statements, largest first.
         static let orderRowCounts = [32, 8, 1]
-        static let lineRowCounts = [64, 16, 4, 1]
-        static let orderColumns: Int32 = 12
-        static let lineColumns: Int32 = 7
+        static let orderColumns: Int32 = 14
 
         let db: Database
         let shopId: Int64
@@ -136,16 +128,17 @@ enum BulkWriter {
         private let statements: [Statement]
         /// Order inserts of `orderRowCounts[i]` rows.
         private let insertOrders: [RawStatement]
-        /// Line inserts of `lineRowCounts[i]` rows.
-        private let insertLines: [RawStatement]
-        private let selectProductIds: RawStatement
-        private let deleteLines: RawStatement
+        private let selectLines: RawStatement
         private let deleteOrder: RawStatement
         private var mainLookup: Lookup?
         private var savedLookup: Lookup?
         private var saveOrder: RawStatement?
-        private var saveLines: RawStatement?
-        private var products = ProductCounts()
+        /// The shop's product id and name pairs (`LinePacking`), with the ones this write adds.
+        private var pairs: LineProducts
+        private var counts = PairCounts()
+        /// The pair refs of the lines bound to the statement about to run: counted once it ran.
+        private var boundRefs: [Int32] = []
+        private var packing: [UInt8] = []
         private let arena = TextArena()
         /// Statements prepared later, kept alive like `statements`.
         private var held: [Statement] = []
@@ -155,11 +148,7 @@ enum BulkWriter {
             self.shopId = shopId
             let orderColumns = """
                 INSERT INTO orders (shop_id, id, placed_at, customer_id, email, status, currency, total, refunded,
-                                    shop_total, shop_refunded, rate, country) VALUES
-                """
-            let lineColumns = """
-                INSERT INTO order_lines (shop_id, order_id, line_no, product_id, product_name, quantity, unit_price,
-                                         returned_quantity) VALUES
+                                    shop_total, shop_refunded, rate, country, line_count, lines) VALUES
                 """
             var statements: [Statement] = []
             var orders: [RawStatement] = []
@@ -168,26 +157,18 @@ enum BulkWriter {
                 statements.append(s)
                 orders.append(RawStatement(handle: s.sqliteStatement))
             }
-            var lines: [RawStatement] = []
-            for rows in Self.lineRowCounts {
-                let s = try db.cachedStatement(sql: lineColumns + Self.placeholders(rows: rows, columns: Self.lineColumns))
-                statements.append(s)
-                lines.append(RawStatement(handle: s.sqliteStatement))
-            }
-            let productIds = try db.cachedStatement(sql: "SELECT product_id FROM order_lines WHERE shop_id = ?1 AND order_id = ?2")
-            let deleteLines = try db.cachedStatement(sql: "DELETE FROM order_lines WHERE shop_id = ?1 AND order_id = ?2")
+            let selectLines = try db.cachedStatement(sql: "SELECT lines FROM orders WHERE shop_id = ?1 AND id = ?2")
             let deleteOrder = try db.cachedStatement(sql: "DELETE FROM orders WHERE shop_id = ?1 AND id = ?2")
-            statements += [productIds, deleteLines, deleteOrder]
+            statements += [selectLines, deleteOrder]
             self.statements = statements
             insertOrders = orders
-            insertLines = lines
-            selectProductIds = RawStatement(handle: productIds.sqliteStatement)
-            self.deleteLines = RawStatement(handle: deleteLines.sqliteStatement)
+            self.selectLines = RawStatement(handle: selectLines.sqliteStatement)
             self.deleteOrder = RawStatement(handle: deleteOrder.sqliteStatement)
-            for raw in orders + lines + [selectProductIds, self.deleteLines, self.deleteOrder] {
+            for raw in orders + [self.selectLines, self.deleteOrder] {
                 raw.reset()
                 raw.bind(1, shopId)
             }
+            pairs = try LineProducts.load(db, shopId: shopId)
         }
 
         /// `(?1, ?2, …), (?1, ?k, …)`: the shop id is parameter 1 in every row.
@@ -203,9 +184,9 @@ enum BulkWriter {
                                 arguments: [shopId]) ?? false)
         }
 
-        /// Unbinds every text bound from the arena (SQLite keeps bindings after a statement ran).
+        /// Unbinds every text and blob bound from the arena or a batch (SQLite keeps bindings after a statement ran).
         func clearBindings() {
-            for raw in insertOrders + insertLines { raw.clearBindings() }
+            for raw in insertOrders { raw.clearBindings() }
         }
 
         // MARK: One batch, all or nothing
@@ -214,16 +195,9 @@ enum BulkWriter {
             var summary = ReplaceSummary()
             if empty {
                 // Nothing to compare with; a repeated id fails on the primary key. Inserting in primary-key
-                // order appends to the B-trees instead of splitting pages all over them.
+                // order appends to the B-tree instead of splitting pages all over it.
                 let sorted = orders.indices.sorted { StoreContent.precedes(orders[$0].id, orders[$1].id) }
-                try orders.withUnsafeBufferPointer { all in
-                    do {
-                        try insertOrderRows(all, sorted)
-                    } catch {
-                        throw Self.chunkError(error, orders: orders, chunk: sorted)
-                    }
-                    try insertLineRows(all, sorted)
-                }
+                try insert(orders, sorted)
                 summary.inserted = orders.count
             } else {
                 var seen = Set<ByteString>(minimumCapacity: orders.count)
@@ -233,7 +207,7 @@ enum BulkWriter {
                 let lookup = try self.makeLookup()
                 var toInsert: [Int] = []
                 for (index, order) in orders.enumerated() {
-                    switch try lookup.compare(order) {
+                    switch try lookup.compare(order, pairs: &pairs, scratch: &packing) {
                     case .absent:
                         summary.inserted += 1
                     case .identical:
@@ -266,8 +240,7 @@ enum BulkWriter {
                         do {
                             try insertOrderRows(packed, all, progress: &done)
                         } catch let failure as SQLiteFailure where failure.isPrimaryKeyViolation {
-                            // Orders before `done` are in; their lines go in first, then the rest one by one.
-                            try insertLineRows(packed, 0..<done, batch: batch)
+                            // Orders before `done` are in; the rest go one by one.
                             var inserted = done
                             for index in done..<batch.count {
                                 if try insertOrReplaceSent(packed, index, batch: batch) { inserted += 1 }
@@ -276,20 +249,19 @@ enum BulkWriter {
                         } catch {
                             throw Self.chunkError(error, orders: batch.orders, chunk: Array(all))
                         }
-                        try insertLineRows(packed, all, batch: batch)
                         return batch.count
                     }
                 }
             }
         }
 
-        /// Inserts one order and its lines; when its id is already stored (written by this transaction), the
-        /// stored order and its lines are deleted first. Returns whether the id was new.
+        /// Inserts one order; when its id is already stored (written by this transaction), the stored order is
+        /// deleted first. Returns whether the id was new.
         private mutating func insertOrReplaceSent(_ packed: Packed, _ index: Int, batch: OrderBatch) throws -> Bool {
-            var new = true
             var done = 0
             do {
                 try insertOrderRows(packed, index..<index + 1, progress: &done)
+                return true
             } catch let failure as SQLiteFailure where failure.isPrimaryKeyViolation {
                 try delete(batch.id(at: index))
                 do {
@@ -297,89 +269,37 @@ enum BulkWriter {
                 } catch {
                     throw Self.chunkError(error, orders: batch.orders, chunk: [index])
                 }
-                new = false
+                return false
             } catch {
                 throw Self.chunkError(error, orders: batch.orders, chunk: [index])
             }
-            try insertLineRows(packed, index..<index + 1, batch: batch)
-            return new
         }
 
-        /// Inserts the order rows of packed orders `range`: full multi-row statements, then the rest; `done`
-        /// counts the rows inserted so far (a failed statement inserted none of its rows).
-        private func insertOrderRows(_ p: Packed, _ range: Range<Int>, progress done: inout Int) throws {
+        /// Inserts the rows of packed orders `range`: full multi-row statements, then the rest; `done` counts the
+        /// rows inserted so far (a failed statement inserted none of its rows).
+        private mutating func insertOrderRows(_ p: Packed, _ range: Range<Int>, progress done: inout Int) throws {
             var next = range.lowerBound
             for (k, rows) in Self.orderRowCounts.enumerated() {
                 let s = insertOrders[k]
                 while range.upperBound - next >= rows {
                     s.reset()
+                    arena.reset()
+                    boundRefs.removeAll(keepingCapacity: true)
                     for row in 0..<rows {
-                        bind(p, order: next, to: s, at: 2 + Int32(row) * Self.orderColumns)
+                        try bind(p, order: next, to: s, at: 2 + Int32(row) * Self.orderColumns)
                         next += 1
                     }
                     _ = try s.step()
+                    countBoundLines()
                     done += rows
                 }
             }
         }
 
-        /// Inserts the lines of packed orders `range` (contiguous in the batch), counting them per product.
-        private mutating func insertLineRows(_ p: Packed, _ range: Range<Int>, batch: OrderBatch) throws {
-            do {
-                try insertLineRowsUnchecked(p, range)
-            } catch {
-                throw Self.chunkError(error, orders: batch.orders, chunk: Array(range))
-            }
-        }
-
-        private mutating func insertLineRowsUnchecked(_ p: Packed, _ range: Range<Int>) throws {
-            guard !range.isEmpty else { return }
+        @inline(__always)
+        private mutating func bind(_ p: Packed, order i: Int, to s: RawStatement, at first: Int32) throws {
             let F = OrderBatch.OrderField.self
             let L = OrderBatch.LineField.self
-            let firstLine = Int(p.orders[range.lowerBound * F.count + F.firstLine])
-            let last = (range.upperBound - 1) * F.count
-            var total = Int(p.orders[last + F.firstLine] + p.orders[last + F.lineCount]) - firstLine
-            guard total > 0 else { return }
-            var k = 0
-            while Self.lineRowCounts[k] > total { k += 1 }
-            var rows = Self.lineRowCounts[k]
-            var s = insertLines[k]
-            var row = 0
-            s.reset()
-            for i in range {
-                let o = i * F.count
-                let orderId = p.orders[o + F.id]
-                let first = Int(p.orders[o + F.firstLine])
-                for n in 0..<Int(p.orders[o + F.lineCount]) {
-                    let l = (first + n) * L.count
-                    products.add(p.text(p.lines[l + L.productId]), name: p.text(p.lines[l + L.productName]))
-                    let at = 2 + Int32(row) * Self.lineColumns
-                    p.bind(orderId, to: s, at: at)
-                    s.bind(at + 1, Int64(n))
-                    p.bind(p.lines[l + L.productId], to: s, at: at + 2)
-                    p.bind(p.lines[l + L.productName], to: s, at: at + 3)
-                    s.bind(at + 4, p.lines[l + L.quantity])
-                    s.bind(at + 5, p.lines[l + L.unitPrice])
-                    s.bind(at + 6, p.lines[l + L.returnedQuantity])
-                    row += 1
-                    total -= 1
-                    if row == rows {
-                        _ = try s.step()
-                        if total > 0 {
-                            while Self.lineRowCounts[k] > total { k += 1 }
-                            rows = Self.lineRowCounts[k]
-                            s = insertLines[k]
-                            s.reset()
-                        }
-                        row = 0
-                    }
-                }
-            }
-        }
-
-        @inline(__always)
-        private func bind(_ p: Packed, order i: Int, to s: RawStatement, at first: Int32) {
-            let F = OrderBatch.OrderField.self
             let o = i * F.count
             p.bind(p.orders[o + F.id], to: s, at: first)
             s.bind(first + 1, p.orders[o + F.placedAt])
@@ -393,6 +313,40 @@ enum BulkWriter {
             s.bind(first + 9, p.orders[o + F.shopRefunded])
             p.bind(p.orders[o + F.rate], to: s, at: first + 10)
             p.bind(p.orders[o + F.country], to: s, at: first + 11)
+            let firstLine = Int(p.orders[o + F.firstLine]), lineCount = Int(p.orders[o + F.lineCount])
+            packing.removeAll(keepingCapacity: true)
+            LinePacking.appendVarint(UInt64(lineCount), to: &packing)
+            for n in 0..<lineCount {
+                let l = (firstLine + n) * L.count
+                let productId = p.text(p.lines[l + L.productId])
+                let quantity = p.lines[l + L.quantity], returned = p.lines[l + L.returnedQuantity]
+                if let problem = LinePacking.problem(productIdEmpty: productId.isEmpty, quantity: quantity, returned: returned) {
+                    throw LinePacking.invalidLine(orderId: String(decoding: p.text(p.orders[o + F.id]), as: UTF8.self),
+                                                  index: n, problem)
+                }
+                let ref = pairs.ref(productId: productId, name: p.text(p.lines[l + L.productName]))
+                boundRefs.append(Int32(ref))
+                LinePacking.appendLine(ref: ref, quantity: quantity, unitPrice: p.lines[l + L.unitPrice],
+                                       returned: returned, to: &packing)
+            }
+            s.bind(first + 12, Int64(lineCount))
+            bindPacking(to: s, at: first + 13)
+        }
+
+        /// Binds the blob in `packing` from a copy in the arena.
+        @inline(__always)
+        private func bindPacking(to s: RawStatement, at index: Int32) {
+            packing.withUnsafeBufferPointer { bytes in
+                let copy = arena.copy(bytes)
+                s.bindBlobStatic(index, copy, count: bytes.count)
+            }
+        }
+
+        /// Counts the lines of the statement that just ran.
+        @inline(__always)
+        private mutating func countBoundLines() {
+            for ref in boundRefs { counts.wrote(Int(ref)) }
+            boundRefs.removeAll(keepingCapacity: true)
         }
 
         /// Merges a batch into a shop that held orders when the write began (see `Session`).
@@ -402,7 +356,7 @@ enum BulkWriter {
             for (index, order) in batch.enumerated() {
                 let key = ByteString(order.id)
                 guard let origin = session.ids[key] else {
-                    switch try lookup.compare(order) {
+                    switch try lookup.compare(order, pairs: &pairs, scratch: &packing) {
                     case .absent:
                         session.summary.inserted += 1
                         session.ids[key] = .absent
@@ -419,21 +373,21 @@ enum BulkWriter {
                     session.pending.append(index)
                     continue
                 }
-                // Sent again: write what is pending first, so that the earlier order is in the tables.
+                // Sent again: write what is pending first, so that the earlier order is in the table.
                 try insert(batch, session.pending)
                 session.pending.removeAll(keepingCapacity: true)
                 switch origin {
                 case .absent:
                     try delete(order.id)
                 case .stored:
-                    guard try lookup.compare(order) == .different else { continue }
+                    guard try lookup.compare(order, pairs: &pairs, scratch: &packing) == .different else { continue }
                     try save(order.id, session: &session)
                     try delete(order.id)
                     session.summary.unchanged -= 1
                     session.summary.replaced += 1
                     session.ids[key] = .saved(identical: false)
                 case .saved(let wasIdentical):
-                    let identical = try savedLookup!.compare(order) == .identical
+                    let identical = try savedLookup!.compare(order, pairs: &pairs, scratch: &packing) == .identical
                     if identical != wasIdentical {
                         session.summary.unchanged += identical ? 1 : -1
                         session.summary.replaced += identical ? -1 : 1
@@ -447,143 +401,86 @@ enum BulkWriter {
             session.pending.removeAll(keepingCapacity: true)
         }
 
-        /// Copies the stored order `id` and its lines into the session's temporary tables.
+        /// Copies the stored order `id` (its lines are in its row) into the session's temporary table.
         private mutating func save(_ id: String, session: inout Session) throws {
             if saveOrder == nil {
                 try session.prepareSaving(db)
                 let order = try db.cachedStatement(sql: """
                     INSERT INTO temp.\(Session.originalOrders) SELECT * FROM main.orders WHERE shop_id = ?1 AND id = ?2
                     """)
-                let lines = try db.cachedStatement(sql: """
-                    INSERT INTO temp.\(Session.originalLines) SELECT * FROM main.order_lines
-                    WHERE shop_id = ?1 AND order_id = ?2
-                    """)
                 saveOrder = RawStatement(handle: order.sqliteStatement)
-                saveLines = RawStatement(handle: lines.sqliteStatement)
-                savedLookup = try Lookup(db: db, shopId: shopId, orders: "temp." + Session.originalOrders,
-                                         lines: "temp." + Session.originalLines)
-                held += [order, lines]
+                savedLookup = try Lookup(db: db, shopId: shopId, orders: "temp." + Session.originalOrders)
+                held.append(order)
             }
-            for s in [saveOrder!, saveLines!] {
-                s.reset()
-                s.bind(1, shopId)
-                s.bind(2, id)
-                _ = try s.step()
-                s.reset()
-            }
+            let s = saveOrder!
+            s.reset()
+            s.bind(1, shopId)
+            s.bind(2, id)
+            _ = try s.step()
+            s.reset()
         }
 
         private mutating func makeLookup() throws -> Lookup {
             if let mainLookup { return mainLookup }
-            let made = try Lookup(db: db, shopId: shopId, orders: "main.orders", lines: "main.order_lines")
+            let made = try Lookup(db: db, shopId: shopId, orders: "main.orders")
             mainLookup = made
             return made
         }
 
         // MARK: Rows
 
-        /// Deletes the stored order `id` and its lines, taking its lines off the product counts.
+        /// Deletes the stored order `id`, taking its lines off the product counts.
         private mutating func delete(_ id: String) throws {
-            let p = selectProductIds
-            p.reset()
-            p.bind(2, id)
-            while try p.step() { products.remove(p, column: 0) }
-            p.reset()
-            for s in [deleteLines, deleteOrder] {
-                s.reset()
-                s.bind(2, id)
-                _ = try s.step()
-                s.reset()
+            let s = selectLines
+            s.reset()
+            s.bind(2, id)
+            if try s.step() {
+                let bytes = s.blobBytes(0)
+                try LinePacking.decode(bytes, orderId: id) { ref, _, _, _ in
+                    guard pairs.pair(ref) != nil else {
+                        throw StoreError(.corruptData, "a line of order \"\(id)\" names an unknown product")
+                    }
+                    counts.removed(ref)
+                }
             }
+            s.reset()
+            deleteOrder.reset()
+            deleteOrder.bind(2, id)
+            _ = try deleteOrder.step()
+            deleteOrder.reset()
         }
 
-        /// Inserts `orders[i]` for each `i` of `indices` with their lines (a line's order first).
+        /// Inserts `orders[i]` for each `i` of `indices`, their lines packed in their rows.
         private mutating func insert(_ orders: [Order], _ indices: [Int]) throws {
             guard !indices.isEmpty else { return }
-            try orders.withUnsafeBufferPointer { all in
-                do {
-                    try insertOrderRows(all, indices)
-                } catch {
-                    throw Self.chunkError(error, orders: orders, chunk: indices)
-                }
-                try insertLineRows(all, indices)
+            do {
+                try orders.withUnsafeBufferPointer { all in try insertOrderRows(all, indices) }
+            } catch {
+                throw Self.chunkError(error, orders: orders, chunk: indices)
             }
         }
 
-        /// Inserts the order rows of `orders[i]`, `i` in `indices`: full multi-row statements, then the rest.
-        private mutating func insertOrderRows(_ orders: UnsafeBufferPointer<Order>, _ indices: some Collection<Int>) throws {
-            var done = 0
-            try insertOrderRows(orders, indices, progress: &done)
-        }
-
-        /// As above; `done` counts the rows inserted so far (a failed statement inserted none of its rows).
-        private mutating func insertOrderRows(_ orders: UnsafeBufferPointer<Order>, _ indices: some Collection<Int>,
-                                              progress done: inout Int) throws {
-            var it = indices.makeIterator()
-            var left = indices.count
+        /// Inserts the rows of `orders[i]`, `i` in `indices`: full multi-row statements, then the rest.
+        private mutating func insertOrderRows(_ orders: UnsafeBufferPointer<Order>, _ indices: [Int]) throws {
+            var next = 0
             for (k, rows) in Self.orderRowCounts.enumerated() {
                 let s = insertOrders[k]
-                while left >= rows {
+                while indices.count - next >= rows {
                     s.reset()
                     arena.reset()
+                    boundRefs.removeAll(keepingCapacity: true)
                     for row in 0..<rows {
-                        bind(orders[it.next()!], to: s, at: 2 + Int32(row) * Self.orderColumns)
+                        try bind(orders[indices[next]], to: s, at: 2 + Int32(row) * Self.orderColumns)
+                        next += 1
                     }
                     _ = try s.step()
-                    left -= rows
-                    done += rows
-                }
-            }
-        }
-
-        /// Inserts the lines of `orders[i]`, `i` in `indices`, counting them per product (a failed insert names
-        /// the first order in `indices` that breaks a store rule).
-        private mutating func insertLineRows(_ orders: UnsafeBufferPointer<Order>, _ indices: some Collection<Int>) throws {
-            do {
-                try insertLineRowsUnchecked(orders, indices)
-            } catch {
-                throw Self.chunkError(error, orders: Array(orders), chunk: Array(indices))
-            }
-        }
-
-        private mutating func insertLineRowsUnchecked(_ orders: UnsafeBufferPointer<Order>,
-                                                      _ indices: some Collection<Int>) throws {
-            var total = 0
-            for i in indices { total += orders[i].lines.count }
-            guard total > 0 else { return }
-            var k = 0
-            while Self.lineRowCounts[k] > total { k += 1 }
-            var rows = Self.lineRowCounts[k]
-            var s = insertLines[k]
-            var row = 0
-            s.reset()
-            arena.reset()
-            for i in indices {
-                let order = orders[i]
-                try order.lines.withUnsafeBufferPointer { lines in
-                    for n in lines.indices {
-                        products.add(lines[n])
-                        bind(lines[n], number: n, of: order.id, to: s, at: 2 + Int32(row) * Self.lineColumns)
-                        row += 1
-                        total -= 1
-                        if row == rows {
-                            _ = try s.step()
-                            if total > 0 {
-                                while Self.lineRowCounts[k] > total { k += 1 }
-                                rows = Self.lineRowCounts[k]
-                                s = insertLines[k]
-                                s.reset()
-                                arena.reset()
-                            }
-                            row = 0
-                        }
-                    }
+                    countBoundLines()
                 }
             }
         }
 
         @inline(__always)
-        private func bind(_ order: borrowing Order, to o: RawStatement, at first: Int32) {
+        private mutating func bind(_ order: borrowing Order, to o: RawStatement, at first: Int32) throws {
             o.bind(first, order.id, arena: arena)
             o.bind(first + 1, order.placedAt.seconds)
             o.bind(first + 2, order.customerId, arena: arena)
@@ -596,25 +493,32 @@ enum BulkWriter {
             o.bind(first + 9, order.shopRefunded)
             o.bind(first + 10, order.rate, arena: arena)
             o.bind(first + 11, order.country, arena: arena)
+            packing.removeAll(keepingCapacity: true)
+            LinePacking.appendVarint(UInt64(order.lines.count), to: &packing)
+            for (n, line) in order.lines.enumerated() {
+                if let problem = LinePacking.problem(productIdEmpty: line.productId.isEmpty, quantity: line.quantity,
+                                                     returned: line.returnedQuantity) {
+                    throw LinePacking.invalidLine(orderId: order.id, index: n, problem)
+                }
+                var productId = line.productId, name = line.productName
+                let ref = productId.withUTF8 { id in name.withUTF8 { pairs.ref(productId: id, name: $0) } }
+                boundRefs.append(Int32(ref))
+                LinePacking.appendLine(ref: ref, quantity: line.quantity, unitPrice: line.unitPrice,
+                                       returned: line.returnedQuantity, to: &packing)
+            }
+            o.bind(first + 12, Int64(order.lines.count))
+            bindPacking(to: o, at: first + 13)
         }
 
-        @inline(__always)
-        private func bind(_ line: borrowing OrderLine, number: Int, of orderId: String, to l: RawStatement,
-                          at first: Int32) {
-            l.bind(first, orderId, arena: arena)
-            l.bind(first + 1, Int64(number))
-            l.bind(first + 2, line.productId, arena: arena)
-            l.bind(first + 3, line.productName, arena: arena)
-            l.bind(first + 4, line.quantity)
-            l.bind(first + 5, line.unitPrice)
-            l.bind(first + 6, line.returnedQuantity)
-        }
-
-        /// Applies the write's product deltas: upserts counts and latest names, drops products left with no line.
-        /// (A negative delta only ever meets an existing row: every stored line has its product row. The
-        /// inserted value is clamped because SQLite checks `CHECK`s before resolving the conflict.)
+        /// Inserts the pairs this write added and applies its line counts to them (`PairCounts.apply`), then
+        /// applies its product deltas: upserts counts and latest names, drops products left with no line. (A
+        /// negative delta only ever meets an existing row: every stored line has its product row. The inserted
+        /// value is clamped because SQLite checks `CHECK`s before resolving the conflict.)
         func updateProducts() throws {
-            guard !products.isEmpty else { return }
+            try pairs.insertAdded(db, shopId: shopId)
+            try counts.apply(db, shopId: shopId, pairs: pairs)
+            let entries = counts.products(pairs)
+            guard !entries.isEmpty else { return }
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO products (shop_id, id, name, line_count) VALUES (?1, ?2, ?3, max(?4, 0))
                 ON CONFLICT (shop_id, id) DO UPDATE SET
@@ -625,7 +529,7 @@ enum BulkWriter {
             p.reset()
             p.bind(1, shopId)
             var removed = false
-            for (id, lines, name) in products.entries where lines != 0 || !name.isEmpty {
+            for (id, lines, name) in entries where lines != 0 || !name.isEmpty {
                 p.reset()
                 p.bind(2, id)
                 p.bind(3, name)
@@ -666,33 +570,28 @@ enum BulkWriter {
         }
     }
 
-    /// Point lookups of stored orders by id, compared column by column without decoding.
+    /// Point lookups of stored orders by id, compared column by column and the packed lines byte by byte,
+    /// without decoding.
     struct Lookup {
         private let statements: [Statement]
         private let order: RawStatement
-        private let lines: RawStatement
 
-        /// Lookups in the tables `orders` and `lines` (schema-qualified names).
-        init(db: Database, shopId: Int64, orders: String, lines: String) throws {
+        /// Lookups in the table `orders` (a schema-qualified name).
+        init(db: Database, shopId: Int64, orders: String) throws {
             let order = try db.cachedStatement(sql: """
                 SELECT placed_at, customer_id, email, status, currency, total, refunded, shop_total, shop_refunded,
-                       rate, country
+                       rate, country, lines
                 FROM \(orders) WHERE shop_id = ?1 AND id = ?2
                 """)
-            let lineRows = try db.cachedStatement(sql: """
-                SELECT product_id, product_name, quantity, unit_price, returned_quantity
-                FROM \(lines) WHERE shop_id = ?1 AND order_id = ?2 ORDER BY line_no
-                """)
-            statements = [order, lineRows]
+            statements = [order]
             self.order = RawStatement(handle: order.sqliteStatement)
-            self.lines = RawStatement(handle: lineRows.sqliteStatement)
-            for raw in [self.order, self.lines] {
-                raw.reset()
-                raw.bind(1, shopId)
-            }
+            self.order.reset()
+            self.order.bind(1, shopId)
         }
 
-        func compare(_ new: Order) throws(SQLiteFailure) -> Existing {
+        /// Whether the store holds `new`'s id, and then whether it holds exactly `new`: the new lines are packed
+        /// with the shop's existing pairs (a pair it does not have makes the order different) into `scratch`.
+        func compare(_ new: Order, pairs: inout LineProducts, scratch: inout [UInt8]) throws(SQLiteFailure) -> Existing {
             let o = order
             o.reset()
             defer { o.reset() }
@@ -704,17 +603,22 @@ enum BulkWriter {
                   o.int64(5) == new.total, o.int64(6) == new.refunded,
                   o.int64(7) == new.shopTotal, o.int64(8) == new.shopRefunded,
                   Self.equal(o, 9, new.rate), Self.equal(o, 10, new.country) else { return .different }
-            let l = lines
-            l.reset()
-            defer { l.reset() }
-            l.bind(2, new.id)
+            scratch.removeAll(keepingCapacity: true)
+            LinePacking.appendVarint(UInt64(new.lines.count), to: &scratch)
             for line in new.lines {
-                guard try l.step(),
-                      l.textEquals(0, line.productId), l.textEquals(1, line.productName),
-                      l.int64(2) == line.quantity, l.int64(3) == line.unitPrice,
-                      l.int64(4) == line.returnedQuantity else { return .different }
+                // A line no store could hold is never equal to a stored one (and cannot be packed).
+                guard line.quantity > 0, line.returnedQuantity >= 0 else { return .different }
+                var id = line.productId, name = line.productName
+                guard let ref = id.withUTF8({ i in name.withUTF8 { pairs.existingRef(productId: i, name: $0) } }) else {
+                    return .different
+                }
+                LinePacking.appendLine(ref: ref, quantity: line.quantity, unitPrice: line.unitPrice,
+                                       returned: line.returnedQuantity, to: &scratch)
             }
-            return try l.step() ? .different : .identical
+            let stored = o.blobBytes(11)
+            return scratch.withUnsafeBufferPointer { packed in
+                packed.count == stored.count && memcmp(packed.baseAddress!, stored.baseAddress!, packed.count) == 0
+            } ? .identical : .different
         }
 
         @inline(__always)
@@ -749,87 +653,87 @@ struct Packed {
     }
 }
 
-/// Per-product line-count deltas and latest non-empty names of one write, in an open-addressing table keyed
-/// by the product id's bytes (no `String` hashing or copying per line).
-struct ProductCounts {
-    private var slots: [Int32]
-    private var mask: Int
-    private var hashes: [UInt64] = []
-    private(set) var ids: [String] = []
-    private var lines: [Int64] = []
-    private var names: [String] = []
+/// The line-count changes of one write per product id and name pair (`LineProducts` ref), and when each pair
+/// was last written, folded into per-product changes and latest names by `products(_:)`: an array step per
+/// line instead of a hash lookup.
+struct PairCounts {
+    private var delta: [Int64] = []
+    /// Per ref, the line number (in this write, from 1) of the pair's last written line; 0: none.
+    private var lastWritten: [Int64] = []
+    private var clock: Int64 = 0
 
-    init() {
-        slots = Array(repeating: -1, count: 1024)
-        mask = 1023
-    }
-
-    var isEmpty: Bool { ids.isEmpty }
-
-    /// Every product touched: id, line-count delta, latest non-empty name ("" when none).
-    var entries: [(String, Int64, String)] { ids.indices.map { (ids[$0], lines[$0], names[$0]) } }
-
-    /// Counts one more line of `line`'s product, remembering its name when not empty.
+    /// One more stored line names pair `ref`.
     @inline(__always)
-    mutating func add(_ line: borrowing OrderLine) {
-        var id = line.productId
-        let i = id.withUTF8 { slot(for: $0, id: line.productId) }
-        lines[i] += 1
-        if !line.productName.isEmpty { names[i] = line.productName }
+    mutating func wrote(_ ref: Int) {
+        if ref >= delta.count { grow(ref) }
+        delta[ref] += 1
+        clock += 1
+        lastWritten[ref] = clock
     }
 
-    /// Counts one more line of the product with id bytes `id`, remembering `name` when not empty.
+    /// One stored line less names pair `ref`.
     @inline(__always)
-    mutating func add(_ id: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>) {
-        let i = slot(for: id, id: nil)
-        lines[i] += 1
-        if !name.isEmpty && !Self.equal(names[i], name) { names[i] = String(decoding: name, as: UTF8.self) }
+    mutating func removed(_ ref: Int) {
+        if ref >= delta.count { grow(ref) }
+        delta[ref] -= 1
     }
 
-    /// Counts one line less of the product id in `column` of the current row of `s`.
-    mutating func remove(_ s: RawStatement, column: Int32) {
-        let bytes = s.textBytes(column)
-        let i = slot(for: bytes, id: nil)
-        lines[i] -= 1
-    }
-
-    private mutating func slot(for bytes: UnsafeBufferPointer<UInt8>, id: String?) -> Int {
-        let h = ByteHash.hash(bytes)
-        var s = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let v = slots[s]
-            if v < 0 { break }
-            if hashes[Int(v)] == h && Self.equal(ids[Int(v)], bytes) { return Int(v) }
-            s = (s + 1) & mask
+    /// Adds the changes to the pairs' `line_count`s and deletes the pairs left with no line (among them a
+    /// pair added for an order that this write replaced again).
+    func apply(_ db: Database, shopId: Int64, pairs: LineProducts) throws {
+        let statement = try db.cachedStatement(sql: """
+            UPDATE line_products SET line_count = line_count + ?3 WHERE shop_id = ?1 AND ref = ?2
+            """)
+        let s = RawStatement(handle: statement.sqliteStatement)
+        defer { s.reset() }
+        var zero = !pairs.added.isEmpty
+        for ref in delta.indices where delta[ref] != 0 {
+            s.reset()
+            s.bind(1, shopId)
+            s.bind(2, Int64(ref))
+            s.bind(3, delta[ref])
+            do {
+                _ = try s.step()
+            } catch {
+                throw StoreError(.corruptData, "the product table disagrees with the stored lines", underlying: error.message)
+            }
+            zero = zero || delta[ref] < 0
         }
-        let index = ids.count
-        slots[s] = Int32(index)
-        hashes.append(h)
-        ids.append(id ?? String(decoding: bytes, as: UTF8.self))
-        lines.append(0)
-        names.append("")
-        if ids.count * 2 > slots.count { grow() }
-        return index
-    }
-
-    private static func equal(_ a: String, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        var a = a
-        return a.withUTF8 { x in
-            x.count == b.count && (x.count == 0 || memcmp(x.baseAddress!, b.baseAddress!, x.count) == 0)
+        if zero {
+            try db.execute(sql: "DELETE FROM line_products WHERE shop_id = ? AND line_count = 0", arguments: [shopId])
         }
     }
 
-    private mutating func grow() {
-        let size = slots.count * 2
-        var fresh = [Int32](repeating: -1, count: size)
-        let m = size - 1
-        for (i, h) in hashes.enumerated() {
-            var s = Int(truncatingIfNeeded: h) & m
-            while fresh[s] >= 0 { s = (s + 1) & m }
-            fresh[s] = Int32(i)
-        }
-        slots = fresh
-        mask = m
+    private mutating func grow(_ ref: Int) {
+        let more = max(ref + 1, delta.count * 2) - delta.count
+        delta.append(contentsOf: repeatElement(0, count: more))
+        lastWritten.append(contentsOf: repeatElement(0, count: more))
     }
 
+    /// Every product touched: its id, its line-count change, and the name of its last written line with a
+    /// non-empty name ("" when none), products compared by bytes.
+    func products(_ pairs: LineProducts) -> [(String, Int64, String)] {
+        var index: [ByteString: Int] = [:]
+        var out: [(String, Int64, String)] = []
+        var at: [Int64] = []
+        for ref in delta.indices where delta[ref] != 0 || lastWritten[ref] > 0 {
+            guard let pair = pairs.pair(ref) else { continue }
+            let key = ByteString(pair.productId)
+            let i: Int
+            if let k = index[key] {
+                i = k
+            } else {
+                i = out.count
+                index[key] = i
+                out.append((pair.productId, 0, ""))
+                at.append(0)
+            }
+            out[i].1 += delta[ref]
+            if !pair.name.isEmpty && lastWritten[ref] > at[i] {
+                out[i].2 = pair.name
+                at[i] = lastWritten[ref]
+            }
+        }
+        return out
+    }
 }

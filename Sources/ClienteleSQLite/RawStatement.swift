@@ -210,3 +210,21 @@ extension RawStatement {
     /// SQLITE_TRANSIENT.
     static var transientDestructor: sqlite3_destructor_type { unsafeBitCast(-1, to: sqlite3_destructor_type.self) }
 }
+
+extension RawStatement {
+    /// Binds `bytes` as a blob without SQLite copying them: they must stay valid and unchanged until the
+    /// statement has run (and is rebound or cleared).
+    @inline(__always)
+    func bindBlobStatic(_ index: Int32, _ bytes: UnsafeRawPointer, count: Int) {
+        _ = sqlite3_bind_blob(handle, index, bytes, Int32(count), nil)
+    }
+
+    /// The bytes of a blob column of the current row (valid until the next step or reset).
+    @inline(__always)
+    func blobBytes(_ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        // The pointer first, then the size (SQLite's documented order).
+        guard let pointer = sqlite3_column_blob(handle, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return UnsafeBufferPointer(start: pointer.assumingMemoryBound(to: UInt8.self), count: count)
+    }
+}

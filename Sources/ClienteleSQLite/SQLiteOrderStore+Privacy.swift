@@ -34,8 +34,9 @@ extension SQLiteOrderStore {
             try self.pool.read { db in
                 var selection = CustomerSelection([match])
                 try SQLiteOrderStore.select(&selection, db, shopId: shopId)
+                let pairs = try LineProducts.load(db, shopId: shopId)
                 return try selection.selectedOrderIds.sorted(by: StoreContent.precedes).map { id in
-                    try SQLiteOrderStore.readOrder(id: id, db, shopId: shopId)
+                    try SQLiteOrderStore.readOrder(id: id, db, shopId: shopId, pairs: pairs)
                 }
             }
         }
@@ -109,10 +110,11 @@ extension SQLiteOrderStore {
         }
     }
 
-    /// The stored order `id` with its lines.
-    static func readOrder(id: String, _ db: Database, shopId: Int64) throws -> Order {
+    /// The stored order `id` with its lines (`pairs`: the shop's product pairs).
+    static func readOrder(id: String, _ db: Database, shopId: Int64, pairs: LineProducts) throws -> Order {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT placed_at, customer_id, email, status, currency, total, refunded, shop_total, shop_refunded, rate, country
+            SELECT placed_at, customer_id, email, status, currency, total, refunded, shop_total, shop_refunded, rate,
+                   country, lines
             FROM orders WHERE shop_id = ? AND id = ?
             """, arguments: [shopId, id]) else {
             throw StoreError(.corruptData, "order \"\(id)\" disappeared while it was read")
@@ -125,13 +127,8 @@ extension SQLiteOrderStore {
         guard let status = OrderStatus(rawValue: statusText) else {
             throw StoreError(.corruptData, "order \"\(id)\" has an unknown status")
         }
-        let lines = try Row.fetchAll(db, sql: """
-            SELECT product_id, product_name, quantity, unit_price, returned_quantity FROM order_lines
-            WHERE shop_id = ? AND order_id = ? ORDER BY line_no
-            """, arguments: [shopId, id]).map { l in
-            OrderLine(productId: l["product_id"], productName: l["product_name"], quantity: l["quantity"],
-                      unitPrice: l["unit_price"], returnedQuantity: l["returned_quantity"])
-        }
+        let packed: [UInt8] = (row["lines"] as Data?).map { [UInt8]($0) } ?? []
+        let lines = try packed.withUnsafeBufferPointer { try LinePacking.lines($0, orderId: id, pairs: pairs) }
         return Order(id: id, placedAt: Instant(seconds: row["placed_at"]), customerId: row["customer_id"], email: row["email"],
                      status: status, currency: currency, total: row["total"], refunded: row["refunded"],
                      shopTotal: row["shop_total"], shopRefunded: row["shop_refunded"], rate: row["rate"],

@@ -104,7 +104,7 @@ public final class SQLiteOrderStore: OrderStore {
     }
 
     /// Calls `body` with every order in ascending id, inside one read transaction (a consistent view),
-    /// reading orders and lines through two cursors merged on the order id: memory stays flat.
+    /// through one cursor over the orders, their lines packed in their rows: memory stays flat.
     public func scanOrders(_ body: (Order) throws -> Void) async throws {
         // `body` is not Sendable, so the read runs synchronously on the calling task.
         try runSync {
@@ -118,7 +118,7 @@ public final class SQLiteOrderStore: OrderStore {
             try self.pool.read { db in
                 let row = try Row.fetchOne(db, sql: """
                     SELECT (SELECT COUNT(*) FROM orders WHERE shop_id = ?1),
-                           (SELECT COUNT(*) FROM order_lines WHERE shop_id = ?1),
+                           (SELECT COALESCE(SUM(line_count), 0) FROM orders WHERE shop_id = ?1),
                            (SELECT COUNT(*) FROM products WHERE shop_id = ?1)
                     """, arguments: [shopId])!
                 return StoreCounts(orders: row[0], lines: row[1], products: row[2])

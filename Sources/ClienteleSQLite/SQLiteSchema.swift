@@ -178,8 +178,90 @@ enum SQLiteSchema {
                 DROP TABLE store_revision;
                 """)
         }
+        migrator.registerMigration("v7-packed-lines") { db in
+            try db.execute(sql: """
+                -- The distinct (product id, product name) pairs that stored lines name, numbered per shop, with how
+                -- many stored lines name each (rows at zero are deleted in the same transaction). An order's lines
+                -- are packed into its row (orders.lines, see LinePacking): a line names its pair by ref, so the
+                -- product's id and name are not repeated per line, and the store writes one row per order.
+                CREATE TABLE line_products (
+                    shop_id INTEGER NOT NULL REFERENCES shop(id),
+                    ref INTEGER NOT NULL CHECK (ref >= 0),
+                    product_id TEXT NOT NULL CHECK (product_id <> ''),
+                    name TEXT NOT NULL,
+                    line_count INTEGER NOT NULL CHECK (line_count >= 0),
+                    PRIMARY KEY (shop_id, ref)
+                ) STRICT, WITHOUT ROWID;
+                CREATE UNIQUE INDEX line_products_pair ON line_products (shop_id, product_id, name);
+                ALTER TABLE orders ADD COLUMN line_count INTEGER NOT NULL DEFAULT 0 CHECK (line_count >= 0);
+                ALTER TABLE orders ADD COLUMN lines BLOB NOT NULL DEFAULT x'00';
+                """)
+            try packStoredLines(db)
+            try db.execute(sql: "DROP TABLE order_lines")
+        }
         return migrator
     }()
+
+    /// Moves every row of `order_lines` into its order's packed `lines` (the v7 migration), shop by shop, in
+    /// key order; the pairs are numbered in the order they are met.
+    static func packStoredLines(_ db: Database) throws {
+        let statement = try db.makeStatement(sql: """
+            SELECT shop_id, order_id, product_id, product_name, quantity, unit_price, returned_quantity
+            FROM order_lines ORDER BY shop_id, order_id, line_no
+            """)
+        let update = try db.makeStatement(sql: "UPDATE orders SET line_count = ?3, lines = ?4 WHERE shop_id = ?1 AND id = ?2")
+        let l = RawStatement(handle: statement.sqliteStatement)
+        let u = RawStatement(handle: update.sqliteStatement)
+        defer {
+            l.reset()
+            u.reset()
+        }
+        var pairs = LineProducts()
+        var counts = PairCounts()
+        var shop: Int64 = -1
+        var order = ""
+        var count = 0
+        var body: [UInt8] = []
+        func flush() throws {
+            guard count > 0 else { return }
+            var packed: [UInt8] = []
+            LinePacking.appendVarint(UInt64(count), to: &packed)
+            packed += body
+            u.reset()
+            u.bind(1, shop)
+            u.bind(2, order)
+            u.bind(3, Int64(count))
+            try packed.withUnsafeBytes { bytes in
+                u.bindBlobStatic(4, bytes.baseAddress!, count: bytes.count)
+                _ = try u.step()
+                u.reset()
+                u.bindNull(4)
+            }
+            count = 0
+            body.removeAll(keepingCapacity: true)
+        }
+        while try l.step() {
+            let lineShop = l.int64(0)
+            if lineShop != shop || !l.textEquals(1, order) {
+                try flush()
+                if lineShop != shop {
+                    try pairs.insertAdded(db, shopId: shop)
+                    try counts.apply(db, shopId: shop, pairs: pairs)
+                    pairs = LineProducts()
+                    counts = PairCounts()
+                    shop = lineShop
+                }
+                order = l.text(1)
+            }
+            let ref = pairs.ref(productId: l.textBytes(2), name: l.textBytes(3))
+            counts.wrote(ref)
+            LinePacking.appendLine(ref: ref, quantity: l.int64(4), unitPrice: l.int64(5), returned: l.int64(6), to: &body)
+            count += 1
+        }
+        try flush()
+        try pairs.insertAdded(db, shopId: shop)
+        try counts.apply(db, shopId: shop, pairs: pairs)
+    }
 
     /// Marks a content change of shop `shopId` inside the current write transaction.
     static func bumpRevision(_ db: Database, shopId: Int64) throws {

@@ -54,7 +54,7 @@ struct SQLiteStoreTests {
         let scratch = try TestScratch()
         defer { scratch.remove() }
         let store = try SQLiteOrderStore(path: scratch.path("shop.sqlite"))
-        #expect(try await store.appliedMigrations() == ["v1-shops-orders-lines", "v2-store-revision", "v3-audiences", "v4-privacy", "v5-access", "v6-shop-handles"])
+        #expect(try await store.appliedMigrations() == ["v1-shops-orders-lines", "v2-store-revision", "v3-audiences", "v4-privacy", "v5-access", "v6-shop-handles", "v7-packed-lines"])
     }
 
     @Test("the schema itself rejects each bad order and rolls the whole batch back", arguments: Violation.all)

@@ -243,7 +243,7 @@ struct ShopIsolationContractTests {
         let second = try database.orderStore(shop: "second")
         #expect(try await second.counts() == StoreCounts(orders: 0, lines: 0, products: 0))
         #expect(try await second.revision() != revision)
-        #expect(try await store.appliedMigrations().last == "v6-shop-handles")
+        #expect(try await store.appliedMigrations().last == "v7-packed-lines")
     }
 
     @Test("SQLiteOrderStore(path:shop:) creates the named shop only; both stores refuse an invalid handle")
