@@ -39,6 +39,9 @@ struct VersusBench: AsyncParsableCommand {
         try Self.runChild(binary, ["shop", "--db", db, "--timezone", timezone, "--currency", currency])
         var importArguments = ["import", csv, "--db", db]
         if let rates { importArguments += ["--rates", rates] }
+        // The files of an earlier run were just deleted and their dirty pages may still be in writeback: flush
+        // them now, so that the kernel's writeback of another step is not timed as part of this one.
+        sync()
         let t0 = now(), c0 = childCPUSeconds()
         try Self.runChild(binary, importArguments)
         let importSeconds = now() - t0, c1 = childCPUSeconds()
