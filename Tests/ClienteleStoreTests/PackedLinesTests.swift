@@ -62,6 +62,30 @@ struct PackedLinesTests {
         #expect(error?.message == "the lines of order \"A-17\" are damaged")
     }
 
+    /// The file edited behind the store's back: a blob cut short, then a line naming a pair that does not exist.
+    @Test("a damaged or dangling packed line in the file is an error naming its order, on every read path")
+    func damagedInTheFile() async throws {
+        let scratch = try TestScratch()
+        defer { scratch.remove() }
+        let store = try SQLiteOrderStore(path: scratch.path("shop.sqlite"))
+        _ = try await store.replaceOrders(Fixtures.orders())
+        let id = try #require(Fixtures.ordersInScanOrder().first?.id)
+        for (blob, message) in [("x'01'", "the lines of order \"\(id)\" are damaged"),
+                                ("x'0163010000'", "a line of order \"\(id)\" names an unknown product")] {
+            try await store.executeUnchecked("UPDATE orders SET lines = \(blob) WHERE id = '\(id)'")
+            let scanned = await #expect(throws: StoreError.self) { _ = try await store.allOrders() }
+            #expect(scanned?.code == .corruptData)
+            #expect(scanned?.message == message)
+            // Replacing the order reads its stored lines first (to take them off the product counts).
+            let replaced = await #expect(throws: StoreError.self) {
+                var changed = Fixtures.ordersInScanOrder()[0]
+                changed.total += 1
+                _ = try await store.replaceOrders([changed])
+            }
+            #expect(replaced?.code == .corruptData)
+        }
+    }
+
     // MARK: Pairs
 
     /// Products compared by bytes: "é" precomposed and decomposed are two products, as everywhere in the store.

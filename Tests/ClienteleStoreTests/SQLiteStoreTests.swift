@@ -4,8 +4,8 @@ import ClienteleStore
 import Foundation
 import Testing
 
-/// What only the SQLite store promises: a durable file, WAL mode, named migrations, a schema that enforces
-/// the order invariants on its own, and clear errors for files it cannot use.
+/// What only the SQLite store promises: a durable file, WAL mode, named migrations, a schema (and, for the
+/// packed lines, a writer) that enforces the order invariants on its own, and clear errors for files it cannot use.
 @Suite("SQLite store")
 struct SQLiteStoreTests {
     @Test("reopening the same file keeps settings, orders, lines and the checksum")
@@ -65,7 +65,8 @@ struct SQLiteStoreTests {
         for seed in [[], Fixtures.orders()] {
             _ = try await store.replaceOrders(seed)
             let before = try await store.contentChecksum()
-            // Bypasses the shared validation: only the CHECKs, NOT NULLs and keys stand guard.
+            // Bypasses the shared validation: only the CHECKs, NOT NULLs and keys stand guard, and for the lines
+            // (packed into the order's row, without CHECKs) the writer's own check before packing.
             await #expect(throws: StoreError.self) {
                 _ = try await store.replaceOrdersUnvalidated(Fixtures.generated(300) + [violation.order()])
             }
