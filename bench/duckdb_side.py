@@ -279,6 +279,7 @@ def main():
     ap.add_argument("--tz", default="Europe/Copenhagen")
     ap.add_argument("--currency", default="DKK")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--load-runs", type=int, default=3, help="timed loads of the CSV (the best is kept; every time is written)")
     ap.add_argument("--sample", type=int, default=1000)
     args = ap.parse_args()
 
@@ -304,7 +305,17 @@ def main():
         steps.append({"step": name, "seconds": seconds, "peak_bytes": peak_bytes(), "cpu_seconds": cpu_seconds() - u})
         print(f"{name:<17} {seconds:8.3f} s  peak {peak_bytes() / 2**20:.0f} MB", flush=True)
 
-    once("load", lambda: [con.execute(s) for s in statements("load")])
+    # The load: the best of --load-runs, like Clientele's import (each run starts without the tables); every
+    # run's time is kept, and the peak is the largest of the runs'.
+    load_runs = []
+    for _ in range(max(1, args.load_runs)):
+        con.execute("DROP TABLE IF EXISTS lines; DROP TABLE IF EXISTS rates")
+        once("load", lambda: [con.execute(s) for s in statements("load")])
+        load_runs.append(steps.pop())
+    best_load = dict(min(load_runs, key=lambda r: r["seconds"]))
+    best_load["peak_bytes"] = max(r["peak_bytes"] for r in load_runs)
+    best_load["runs"] = [r["seconds"] for r in load_runs]
+    steps.append(best_load)
     once("prepare", lambda: [con.execute(s) for s in statements("prepare")])
 
     q = {n: named_queries(n) for n in ["customers", "lifecycle", "groups", "retention", "cohorts", "rfm", "together",

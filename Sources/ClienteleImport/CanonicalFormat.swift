@@ -280,10 +280,11 @@ extension OrderFileParser {
             return
         }
         let r = records[i]
-        let products = self.products, names = self.productNames
         let currency = currencyTable[Int(r.currency)]
+        // The interners are read in place: a copy of each (six arrays retained and released) per order cost
+        // about a tenth of the reading thread's time at 10⁷ orders.
         products.withBytes { productBytes in
-            names.withBytes { nameBytes in
+            productNames.withBytes { nameBytes in
                 lines.withUnsafeBufferPointer { lines in
                     Self.countryLetters.withUnsafeBufferPointer { letters in
                         let country = r.country < 0 ? nil : UnsafeBufferPointer(rebasing: letters[Int(r.country) * 2..<Int(r.country) * 2 + 2])
