@@ -44,9 +44,9 @@ enum BulkWriter {
     }
 
     /// Runs `body` with a `Writer` inside one immediate transaction, with the bulk page cache and, when the
-    /// shop looks empty, without a foreign-key lookup per order (its shop exists: it was checked when the
-    /// transaction began; the pragma only takes effect outside a transaction). `body` is told whether the shop holds no order, checked inside the transaction. Product
-    /// counts and the revision are updated before the commit.
+    /// shop looks empty, without a foreign-key lookup per order (its shop exists; the pragma only takes effect
+    /// outside a transaction). `body` is told whether the shop holds no order, checked inside the transaction.
+    /// Product counts and the revision are updated before the commit.
     private static func withBulkTransaction(_ db: Database, shopId: Int64,
                                             _ body: (inout Writer, Bool) throws -> ReplaceSummary) throws -> ReplaceSummary {
         let previousCache = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
