@@ -15,7 +15,10 @@ import Darwin
 /// `OrderBatchSource`.
 final class HandOff<Element: Sendable>: Sendable {
     private struct State: ~Copyable {
-        var chunks: [Element] = []
+        /// The chunks not taken yet are `chunks[head...]`; a taken chunk's slot is emptied at once, so that the
+        /// queue never keeps a chunk alive after the consumer is done with it (a producer that stays ahead
+        /// keeps the queue from ever running empty).
+        var chunks: [Element?] = []
         var head = 0
         var finished = false
         var closed = false
@@ -36,8 +39,8 @@ final class HandOff<Element: Sendable>: Sendable {
             state.withLock { s -> Bool? in
                 if s.closed { return false }
                 if s.chunks.count - s.head >= capacity { return nil }
-                if s.head > 0 && s.head == s.chunks.count {
-                    s.chunks.removeAll(keepingCapacity: true)
+                if s.head >= capacity {
+                    s.chunks.removeFirst(s.head)
                     s.head = 0
                 }
                 s.chunks.append(chunk)
@@ -57,7 +60,7 @@ final class HandOff<Element: Sendable>: Sendable {
         pollUntil {
             state.withLock { s -> Element?? in
                 if s.head < s.chunks.count {
-                    let chunk = s.chunks[s.head]
+                    let chunk = s.chunks[s.head].take()!
                     s.head += 1
                     if s.head == s.chunks.count {
                         s.chunks.removeAll(keepingCapacity: true)

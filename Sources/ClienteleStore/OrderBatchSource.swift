@@ -69,8 +69,10 @@ public final class OrderBatchSource: Sendable {
             state.withLock { s -> Bool? in
                 if s.closed || s.finished || s.failure != nil { return false }
                 if s.started && s.batches.count - s.head >= capacity { return nil }
-                if s.head > 0 && s.head == s.batches.count {
-                    s.batches.removeAll(keepingCapacity: true)
+                // Taken batches leave an empty placeholder: drop them once there are as many as the queue
+                // holds, or the array would grow for as long as the producer stays ahead.
+                if s.head > 0 && (s.head == s.batches.count || s.head >= capacity) {
+                    s.batches.removeFirst(s.head)
                     s.head = 0
                 }
                 s.batches.append(batch)
