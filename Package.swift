@@ -47,7 +47,9 @@ let package = Package(
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         ]),
         // Order exports: canonical CSV, Shopify; validation with file/line/column errors.
-        .target(name: "ClienteleImport", dependencies: ["ClienteleCore", "ClienteleStore"]),
+        .target(name: "ClienteleImport", dependencies: ["ClienteleCore", "ClienteleStore", "CPrefetch"]),
+        // A cache prefetch hint for the importer's hash tables (C: Swift has none).
+        .target(name: "CPrefetch"),
         // Predictive CLV: BG/NBD, MBG/NBD and Gamma-Gamma, fitted by maximum likelihood. Pure, like the core.
         .target(name: "ClientelePrediction", dependencies: [
             "ClienteleCore",
@@ -75,7 +77,8 @@ let package = Package(
         ]),
         .testTarget(name: "ClienteleCoreTests", dependencies: ["ClienteleCore"]),
         .testTarget(name: "ClienteleImportTests", dependencies: ["ClienteleImport", "ClienteleCore", "ClienteleStore", "ClienteleSQLite"]),
-        .testTarget(name: "ClienteleStoreTests", dependencies: ["ClienteleStore", "ClienteleSQLite", "ClientelePostgres", "ClienteleCore"]),
+        .testTarget(name: "ClienteleStoreTests", dependencies: ["ClienteleStore", "ClienteleSQLite", "ClientelePostgres", "ClienteleCore",
+                                                                .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ClienteleSheetsTests", dependencies: ["ClienteleSheets", "ClienteleCore",
                                                                  .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "ClienteleDemoTests", dependencies: ["ClienteleDemo", "ClienteleCore", "ClienteleImport"]),

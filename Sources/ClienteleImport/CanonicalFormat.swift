@@ -59,6 +59,14 @@ extension OrderFileParser {
                 continue
             }
             dataRows += 1
+            let customerBytes = scanner.field(cCustomer).trimmed()
+            let emailBytes = scanner.field(cEmail).trimmed()
+            let (orderIndex, isNew) = orderIndexer.lookupOrInsert(idBytes) { table in
+                for record in records { _ = table.intern(Self.text(record.id, base)) }
+            }
+            // A new order's customer key is looked up further down: the slot it starts at is fetched meanwhile
+            // (with millions of customers that lookup waits for memory otherwise).
+            let keyHash = isNew ? prefetchCustomerKey(customer: customerBytes, email: emailBytes) : nil
 
             // Order-level fields.
             var bad = false
@@ -96,17 +104,12 @@ extension OrderFileParser {
                 }
             }
             if currency == nil || total == nil || refunded == nil { bad = true }
-            // Customer id and e-mail are compared as bytes with the order's first row (kept in the buffer);
-            // only a new order looks its customer key up.
-            let customerBytes = scanner.field(cCustomer).trimmed()
-            let emailBytes = scanner.field(cEmail).trimmed()
             let countryBytes = scanner.field(cCountry).trimmed()
             let country = readCountrySlot(countryBytes, column: "country")
             if country == nil { bad = true }
 
-            let (orderIndex, isNew) = orderIndexer.lookupOrInsert(idBytes) { table in
-                for record in records { _ = table.intern(Self.text(record.id, base)) }
-            }
+            // Customer id and e-mail are compared as bytes with the order's first row (kept in the buffer);
+            // only a new order looks its customer key up.
             var sameCustomer = true, sameEmail = true
             if !isNew {
                 let record = records[orderIndex]
@@ -119,7 +122,7 @@ extension OrderFileParser {
             }
             if isNew {
                 let currencyIndex = readCurrency?.index ?? self.currencyIndex(Currency(code: "EUR")!)
-                let key = customerKey(customer: customerBytes, email: emailBytes)
+                let key = customerKey(customer: customerBytes, email: emailBytes, hash: keyHash)
                 var flags: UInt8 = status == .cancelled ? OrderRecord.cancelled : 0
                 if bad { flags |= OrderRecord.poisoned }
                 if currency != nil { flags |= OrderRecord.currencyKnown }
@@ -279,20 +282,29 @@ extension OrderFileParser {
             emitter!.stop()
             return
         }
-        let r = records[i]
-        let currency = currencyTable[Int(r.currency)]
-        // The interners are read in place: a copy of each (six arrays retained and released) per order cost
+        // The emitter is moved out while it packs the order, and the interners are lent to it: a closure that
+        // used `self` for both made a copy of each interner (its arrays retained and released) per order,
         // about a tenth of the reading thread's time at 10⁷ orders.
+        guard var sink = emitter.take() else { return }
+        Self.emit(records[i], runs: records[i].isSplit ? runs[i]! : [], lines: lines, base: base,
+                  currency: currencyTable[Int(records[i].currency)], products: products, names: productNames, to: &sink)
+        emitter = sink
+    }
+
+    /// Packs the order of record `r` (its lines in `lines`, in `runs` when split) into `sink`.
+    private static func emit(_ r: OrderRecord, runs: [Range<Int>], lines: [LineRecord], base: UnsafeMutablePointer<UInt8>,
+                             currency: Currency, products: borrowing ByteInterner, names: borrowing ByteInterner,
+                             to sink: inout OrderEmitter) {
         products.withBytes { productBytes in
-            productNames.withBytes { nameBytes in
+            names.withBytes { nameBytes in
                 lines.withUnsafeBufferPointer { lines in
                     Self.countryLetters.withUnsafeBufferPointer { letters in
                         let country = r.country < 0 ? nil : UnsafeBufferPointer(rebasing: letters[Int(r.country) * 2..<Int(r.country) * 2 + 2])
-                        emitter!.emit(id: Self.text(r.id, base), placedAt: r.placedAt,
-                                      customerId: r.customer == 0 ? nil : Self.text(r.customer, base),
-                                      email: r.email == 0 ? nil : Self.text(r.email, base), cancelled: r.status == .cancelled,
-                                      currency: currency, currencyIndex: Int(r.currency), total: r.total, refunded: r.refunded,
-                                      country: country) { (batch: inout OrderBatch) throws(StoreError) in
+                        sink.emit(id: Self.text(r.id, base), placedAt: r.placedAt,
+                                  customerId: r.customer == 0 ? nil : Self.text(r.customer, base),
+                                  email: r.email == 0 ? nil : Self.text(r.email, base), cancelled: r.status == .cancelled,
+                                  currency: currency, currencyIndex: Int(r.currency), total: r.total, refunded: r.refunded,
+                                  country: country) { (batch: inout OrderBatch) throws(StoreError) in
                             func append(_ l: LineRecord) throws(StoreError) {
                                 try batch.appendLine(productId: productBytes[l.product],
                                                      productName: l.name < 0 ? UnsafeBufferPointer(start: nil, count: 0) : nameBytes[l.name],
@@ -300,7 +312,7 @@ extension OrderFileParser {
                                                      returnedQuantity: Int64(l.returned))
                             }
                             if r.isSplit {
-                                for range in runs[i]! {
+                                for range in runs {
                                     for k in range { try append(lines[k]) }
                                 }
                             } else {

@@ -460,18 +460,40 @@ struct OrderFileParser {
     /// The customer key id (interned in `customerKeys`) of an order whose trimmed customer id and e-mail are
     /// `customer` and `email` (either may be empty): the customer id, else the lower-cased e-mail
     /// (`CustomerIdentity.key`), else -1 (anonymous). One hash lookup; no string is made for a key seen before.
-    mutating func customerKey(customer: UnsafeBufferPointer<UInt8>, email: UnsafeBufferPointer<UInt8>) -> Int32 {
-        if !customer.isEmpty { return customerKeys.intern(customer) }
+    /// `hash` is what `prefetchCustomerKey` returned for the same fields, if it was called.
+    mutating func customerKey(customer: UnsafeBufferPointer<UInt8>, email: UnsafeBufferPointer<UInt8>, hash: UInt64? = nil) -> Int32 {
+        if !customer.isEmpty {
+            if let hash { return customerKeys.lookupOrInsert(customer, hash: hash).id }
+            return customerKeys.intern(customer)
+        }
         guard !email.isEmpty else { return -1 }
-        var ascii = true
-        for b in email where b >= 0x80 { ascii = false; break }
-        guard ascii else {
+        guard lowercaseASCII(email) else {
             var key = CustomerIdentity.key(customerId: nil, email: email.string) ?? ""
             return key.withUTF8 { customerKeys.intern($0) }
         }
+        return keyScratch.withUnsafeBufferPointer { key in
+            if let hash { return customerKeys.lookupOrInsert(key, hash: hash).id }
+            return customerKeys.intern(key)
+        }
+    }
+
+    /// Starts `customerKey(customer:email:)` for the same fields early: the hash of their key, whose slot in
+    /// the table is asked into the cache meanwhile (nil when there is nothing to look up this way).
+    @inline(__always)
+    mutating func prefetchCustomerKey(customer: UnsafeBufferPointer<UInt8>, email: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        if !customer.isEmpty { return customerKeys.prefetch(customer) }
+        guard !email.isEmpty, lowercaseASCII(email) else { return nil }
+        return keyScratch.withUnsafeBufferPointer { customerKeys.prefetch($0) }
+    }
+
+    /// Puts `email` lower-cased into `keyScratch` and returns true when it is ASCII (its key is then just that);
+    /// false (and `keyScratch` undefined) when it is not.
+    @inline(__always)
+    private mutating func lowercaseASCII(_ email: UnsafeBufferPointer<UInt8>) -> Bool {
+        for b in email where b >= 0x80 { return false }
         keyScratch.removeAll(keepingCapacity: true)
         for b in email { keyScratch.append(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
-        return keyScratch.withUnsafeBufferPointer { customerKeys.intern($0) }
+        return true
     }
 
     /// Interns an optional identifier-like field (-1 when empty).

@@ -59,16 +59,19 @@ enum BulkWriter {
         if fresh { try db.execute(sql: "PRAGMA foreign_keys = OFF") }
         defer { if fresh { try? db.execute(sql: "PRAGMA foreign_keys = ON") } }
         var summary = ReplaceSummary()
-        try db.inTransaction(.immediate) {
-            // Another writer may have got in between: the emptiness that counts is the one seen here.
-            let empty = try Writer.shopIsEmpty(db, shopId: shopId)
-            var writer = try Writer(db: db, shopId: shopId)
-            defer { writer.clearBindings() }
-            summary = try body(&writer, empty)
-            try SQLiteOrderStore.eraseForgottenAgain(db, shopId: shopId)
-            try writer.updateProducts()
-            if summary.inserted + summary.replaced > 0 { try SQLiteSchema.bumpRevision(db, shopId: shopId) }
-            return .commit
+        // The files go to disk while the transaction runs, not all at its commit (see `Writeback`).
+        try Writeback.during(db) {
+            try db.inTransaction(.immediate) {
+                // Another writer may have got in between: the emptiness that counts is the one seen here.
+                let empty = try Writer.shopIsEmpty(db, shopId: shopId)
+                var writer = try Writer(db: db, shopId: shopId)
+                defer { writer.clearBindings() }
+                summary = try body(&writer, empty)
+                try SQLiteOrderStore.eraseForgottenAgain(db, shopId: shopId)
+                try writer.updateProducts()
+                if summary.inserted + summary.replaced > 0 { try SQLiteSchema.bumpRevision(db, shopId: shopId) }
+                return .commit
+            }
         }
         return summary
     }
