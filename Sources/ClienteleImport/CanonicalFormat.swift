@@ -306,10 +306,12 @@ extension OrderFileParser {
                                   currency: currency, currencyIndex: Int(r.currency), total: r.total, refunded: r.refunded,
                                   country: country) { (batch: inout OrderBatch) throws(StoreError) in
                             func append(_ l: LineRecord) throws(StoreError) {
+                                // The interners number the bytes for the whole run: the two ids name the pair.
                                 try batch.appendLine(productId: productBytes[l.product],
                                                      productName: l.name < 0 ? UnsafeBufferPointer(start: nil, count: 0) : nameBytes[l.name],
                                                      quantity: Int64(l.quantity), unitPrice: l.price,
-                                                     returnedQuantity: Int64(l.returned))
+                                                     returnedQuantity: Int64(l.returned),
+                                                     pairKey: Int64(l.product) << 32 | Int64(UInt32(bitPattern: l.name)))
                             }
                             if r.isSplit {
                                 for range in runs {

@@ -139,6 +139,8 @@ enum BulkWriter {
         /// The shop's product id and name pairs (`LinePacking`), with the ones this write adds.
         private var pairs: LineProducts
         private var counts = PairCounts()
+        /// The refs of the pairs named by the batches' pair keys, once looked up.
+        private var keyedRefs = PairKeyCache()
         /// The pair refs of the lines bound to the statement about to run: counted once it ran.
         private var boundRefs: [Int32] = []
         private var packing: [UInt8] = []
@@ -327,7 +329,14 @@ enum BulkWriter {
                     throw LinePacking.invalidLine(orderId: String(decoding: p.text(p.orders[o + F.id]), as: UTF8.self),
                                                   index: n, problem)
                 }
-                let ref = pairs.ref(productId: productId, name: p.text(p.lines[l + L.productName]))
+                let key = p.lines[l + L.pairKey]
+                let ref: Int
+                if let known = keyedRefs.ref(key) {
+                    ref = known
+                } else {
+                    ref = pairs.ref(productId: productId, name: p.text(p.lines[l + L.productName]))
+                    keyedRefs.set(key, ref)
+                }
                 boundRefs.append(Int32(ref))
                 LinePacking.appendLine(ref: ref, quantity: quantity, unitPrice: p.lines[l + L.unitPrice],
                                        returned: returned, to: &packing)
@@ -659,6 +668,41 @@ struct Packed {
 /// The line-count changes of one write per product id and name pair (`LineProducts` ref), and when each pair
 /// was last written, folded into per-product changes and latest names by `products(_:)`: an array step per
 /// line instead of a hash lookup.
+/// The pair refs (`LineProducts`) of the pair keys a producer gave its lines (`OrderBatch.LineField.pairKey`,
+/// the same key for the same bytes throughout one write): a line with a key seen before skips the hash lookup of
+/// its product id and name. The importer's keys are its product number in the upper 32 bits and its name number
+/// in the lower, so the cache is an array by product number holding the key last seen with it (a product's
+/// lines nearly always carry the same name; another name is looked up and replaces it).
+struct PairKeyCache {
+    /// Product numbers from this one on are not cached (their lines are looked up by bytes, as without a key).
+    static let limit = 1 << 24
+    private var keys: [Int64] = []
+    private var refs: [Int32] = []
+
+    /// The ref cached for `key`; nil when none (or `key` is -1).
+    @inline(__always)
+    func ref(_ key: Int64) -> Int? {
+        guard key >= 0 else { return nil }
+        let i = Int(key >> 32)
+        guard i < keys.count, keys[i] == key else { return nil }
+        return Int(refs[i])
+    }
+
+    /// Remembers that `key` names pair `ref` (nothing for -1).
+    mutating func set(_ key: Int64, _ ref: Int) {
+        guard key >= 0 else { return }
+        let i = Int(key >> 32)
+        guard i < Self.limit, ref <= Int(Int32.max) else { return }
+        if i >= keys.count {
+            let more = max(i + 1, keys.count * 2) - keys.count
+            keys.append(contentsOf: repeatElement(-1, count: more))
+            refs.append(contentsOf: repeatElement(0, count: more))
+        }
+        keys[i] = key
+        refs[i] = Int32(ref)
+    }
+}
+
 struct PairCounts {
     private var delta: [Int64] = []
     /// Per ref, the line number (in this write, from 1) of the pair's last written line; 0: none.

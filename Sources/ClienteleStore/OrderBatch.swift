@@ -19,8 +19,10 @@ public struct OrderBatch: Sendable {
     /// Slots per line in `lineFields`.
     public enum LineField {
         public static let productId = 0, productName = 1, quantity = 2, unitPrice = 3, returnedQuantity = 4
+        /// The producer's number for the line's (product id, product name) bytes, or -1 (see `appendLine`).
+        public static let pairKey = 5
         /// Slots per line.
-        public static let count = 5
+        public static let count = 6
     }
 
     /// The UTF-8 bytes of every text field, back to back.
@@ -96,6 +98,7 @@ public struct OrderBatch: Sendable {
             lineFields.append(line.quantity)
             lineFields.append(line.unitPrice)
             lineFields.append(line.returnedQuantity)
+            lineFields.append(-1)
         }
     }
 
@@ -148,8 +151,13 @@ public struct OrderBatch: Sendable {
 
     /// Appends a line to the order appended last by `appendOrder`, checked like `append(_:)`; when it breaks
     /// a rule, that whole order is taken out of the batch again.
+    ///
+    /// `pairKey` (≥ 0, or -1 for none) is a number the producer gives the line's (product id, product name)
+    /// bytes: within one streaming write, lines with the same key have the same bytes. A store may use it to
+    /// look each pair up once instead of once per line (the bytes are in the batch all the same).
     public mutating func appendLine(productId: UnsafeBufferPointer<UInt8>, productName: UnsafeBufferPointer<UInt8>,
-                                    quantity: Int64, unitPrice: Int64, returnedQuantity: Int64) throws(StoreError) {
+                                    quantity: Int64, unitPrice: Int64, returnedQuantity: Int64,
+                                    pairKey: Int64 = -1) throws(StoreError) {
         let o = orderFields.count - OrderField.count
         let index = Int(orderFields[o + OrderField.lineCount])
         var problem: String? = nil
@@ -169,6 +177,7 @@ public struct OrderBatch: Sendable {
         lineFields.append(quantity)
         lineFields.append(unitPrice)
         lineFields.append(returnedQuantity)
+        lineFields.append(pairKey < 0 ? -1 : pairKey)
         orderFields[o + OrderField.lineCount] = Int64(index + 1)
     }
 

@@ -181,6 +181,68 @@ struct PackedLinesTests {
         #expect(try await database.text("SELECT group_concat(id || '=' || line_count) FROM products") == "second=1")
     }
 
+    /// Batches packed the importer's way, each line with its pair key (product number << 32 | name number):
+    /// product 3 alternates between two names line by line (the cache by product number must tell them apart),
+    /// product 4 has no name (name number -1), a line without a key is looked up by its bytes, and a product
+    /// number past `PairKeyCache.limit` is not cached. Read back, every line has the bytes it was sent with.
+    @Test("lines with pair keys store the bytes they were sent with, a product alternating between two names included")
+    func pairKeys() async throws {
+        let scratch = try TestScratch()
+        defer { scratch.remove() }
+        let store = try SQLiteOrderStore(path: scratch.path("shop.sqlite"))
+        let lines: [(product: String, name: String, key: Int64)] = [
+            ("P3", "Mug – red", 3 << 32 | 5), ("P3", "Mug – blue", 3 << 32 | 6), ("P3", "Mug – red", 3 << 32 | 5),
+            ("P4", "", 4 << 32 | 0xFFFF_FFFF), ("P3", "Mug – blue", 3 << 32 | 6), ("P5", "Cup", -1),
+            ("P9", "Big", Int64(PairKeyCache.limit + 1) << 32 | 7), ("P9", "Big", Int64(PairKeyCache.limit + 1) << 32 | 7),
+        ]
+        var expected: [Order] = []
+        var batches: [OrderBatch] = []
+        for (i, l) in lines.enumerated() {
+            var batch = OrderBatch()
+            let id = "o\(i)"
+            try Array(id.utf8).withUnsafeBufferPointer { idBytes in
+                try Array("DKK".utf8).withUnsafeBufferPointer { currency in
+                    try batch.appendOrder(id: idBytes, placedAt: 1_700_000_000 + Int64(i), customerId: nil, email: nil,
+                                          cancelled: false, currency: currency, total: 100, refunded: 0, shopTotal: 100,
+                                          shopRefunded: 0, rate: nil, country: nil)
+                }
+            }
+            try Array(l.product.utf8).withUnsafeBufferPointer { product in
+                try Array(l.name.utf8).withUnsafeBufferPointer { name in
+                    try batch.appendLine(productId: product, productName: name, quantity: 2, unitPrice: 50,
+                                         returnedQuantity: 0, pairKey: l.key)
+                }
+            }
+            batches.append(batch)
+            expected.append(Order(id: id, placedAt: Instant(seconds: 1_700_000_000 + Int64(i)), customerId: nil, email: nil,
+                                  status: .placed, currency: Currency(code: "DKK")!, total: 100, refunded: 0, country: nil,
+                                  lines: [OrderLine(productId: l.product, productName: l.name, quantity: 2, unitPrice: 50,
+                                                    returnedQuantity: 0)]))
+        }
+        let source = OrderBatchSource(capacity: 2)
+        async let written = store.replaceOrders(streaming: source)
+        for batch in batches { #expect(source.push(batch)) }
+        source.finish()
+        #expect(try await written == ReplaceSummary(inserted: lines.count))
+        #expect(try await store.allOrders() == expected.sorted { StoreContent.precedes($0.id, $1.id) })
+    }
+
+    @Test("the pair-key cache answers only the key it was given for a product number")
+    func pairKeyCache() {
+        var cache = PairKeyCache()
+        #expect(cache.ref(3 << 32 | 5) == nil)
+        cache.set(3 << 32 | 5, 17)
+        #expect(cache.ref(3 << 32 | 5) == 17)
+        #expect(cache.ref(3 << 32 | 6) == nil)  // same product, another name
+        cache.set(3 << 32 | 6, 18)
+        #expect(cache.ref(3 << 32 | 6) == 18 && cache.ref(3 << 32 | 5) == nil)
+        cache.set(-1, 1)
+        #expect(cache.ref(-1) == nil)
+        let far = Int64(PairKeyCache.limit) << 32
+        cache.set(far, 2)
+        #expect(cache.ref(far) == nil)
+    }
+
     // MARK: Upgrading a file
 
     /// A file at the v6 schema, as the earlier version wrote it: two shops, lines in `order_lines` (out of key
