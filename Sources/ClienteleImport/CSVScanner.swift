@@ -41,13 +41,19 @@ enum CSVProblem: Equatable {
 /// A byte-level RFC 4180 reader over a mutable buffer that the caller keeps alive.
 ///
 /// Records carry the physical line they start on (header = line 1). Quoted fields may hold separators,
-/// doubled quotes (un-doubled in place, so the buffer is modified) and line breaks. CRLF, LF and lone CR end
-/// a record. Every byte is checked to be UTF-8; a byte order mark after the start is a problem.
+/// doubled quotes (un-doubled: in place, so the buffer is modified, or into `spare`) and line breaks. CRLF, LF
+/// and lone CR end a record. Every byte is checked to be UTF-8; a byte order mark after the start is a problem.
 struct CSVScanner {
     /// The longest record accepted, in bytes.
     static let maxRecordBytes = 1 << 20
 
     let base: UnsafeMutablePointer<UInt8>
+    /// Where a quoted field with doubled quotes is written un-doubled, one after the other (at least `end` bytes,
+    /// lying after `base`; the field then points there, and `base` is only read). nil: rewritten in place.
+    let spare: UnsafeMutablePointer<UInt8>?
+    /// Bytes of `spare` holding fields: each field's un-doubled bytes are fewer than its bytes in the buffer,
+    /// so `end` bytes are always enough, and only the pages the fields land on are ever touched.
+    private var spareUsed = 0
     let end: Int
     let separator: UInt8
     /// Current byte offset.
@@ -63,8 +69,12 @@ struct CSVScanner {
     /// The first problem in the current record, if any.
     private(set) var problem: CSVProblem?
 
-    init(base: UnsafeMutablePointer<UInt8>, count: Int, start: Int, separator: UInt8) {
+    init(base: UnsafeMutablePointer<UInt8>, count: Int, start: Int, separator: UInt8, spare: UnsafeMutablePointer<UInt8>? = nil) {
+        // Field offsets from `base` reach into `spare`: it must come after the buffer, not too far (see
+        // `OrderFileParser.place`, which keeps an offset in 39 bits).
+        if let spare { precondition(base.distance(to: spare) >= count && base.distance(to: spare) < 1 << 38) }
         self.base = base
+        self.spare = spare
         self.end = count
         self.pos = start
         self.line = 1
@@ -173,13 +183,21 @@ struct CSVScanner {
                 let fieldLine = line
                 pos += 1
                 let contentStart = pos
+                // Un-doubled bytes are written at `w`, behind `pos`: in `base` itself, or, from the field's first
+                // doubled quote on when there is a spare region, in the spare region after what it already holds.
+                var inSpare = false
                 var w = pos
                 var closed = false
                 while pos < limit {
                     let c = base[pos]
                     if c == 0x22 {
                         if pos + 1 < end && base[pos + 1] == 0x22 {
-                            base[w] = 0x22
+                            if !inSpare, let spare {
+                                inSpare = true
+                                (spare + spareUsed).update(from: base + contentStart, count: w - contentStart)
+                                w = spareUsed + (w - contentStart)
+                            }
+                            (inSpare ? spare! : base)[w] = 0x22
                             w += 1
                             pos += 2
                             continue
@@ -192,19 +210,20 @@ struct CSVScanner {
                     if c == 0x0A { line += 1 }
                     else if c == 0x0D { if !(pos + 1 < end && base[pos + 1] == 0x0A) { line += 1 } }
                     else if c >= 0x80 { n = checkNonASCII() }
-                    if w != pos { for k in 0..<n { base[w + k] = base[pos + k] } }
+                    if inSpare || w != pos {
+                        let out = inSpare ? spare! : base
+                        for k in 0..<n { out[w + k] = base[pos + k] }
+                    }
                     w += n
                     pos += n
                 }
                 if !closed {
                     if pos < end { return abandon(.quoteTooLong(line: fieldLine)) }
-                    starts.append(contentStart)
-                    ends.append(w)
+                    appendQuoted(start: contentStart, end: w, inSpare: inSpare)
                     problem = .unterminatedQuote(line: fieldLine)
                     return true
                 }
-                starts.append(contentStart)
-                ends.append(w)
+                appendQuoted(start: contentStart, end: w, inSpare: inSpare)
                 if pos >= end { break }
                 if pos >= limit { return abandon(.tooLong(line: recordLine)) }
                 let c = base[pos]
@@ -249,6 +268,21 @@ struct CSVScanner {
         }
         if pos - recordStart > CSVScanner.maxRecordBytes && problem == nil { problem = .tooLong(line: recordLine) }
         return true
+    }
+
+    /// Adds a quoted field that ends at `end`: in `base` from `start`, or, when `inSpare`, in the spare region
+    /// from what it held before (the field's bytes are then taken into it).
+    @inline(__always)
+    private mutating func appendQuoted(start: Int, end: Int, inSpare: Bool) {
+        if inSpare {
+            let shift = base.distance(to: spare!)
+            starts.append(shift + spareUsed)
+            ends.append(shift + end)
+            spareUsed = end
+        } else {
+            starts.append(start)
+            ends.append(end)
+        }
     }
 
     /// Refuses the current record as over the length limit (`problem`, whatever was found before), drops its

@@ -117,7 +117,7 @@ func readFiles(paths: [String], settings: ShopSettings, options: ImportOptions, 
     run.parser.totalBytes = totalBytes
     for path in paths {
         do {
-            try FileReader.withContents(path) { run.add(name: path, buffer: $0) }
+            try FileReader.withContents(path) { run.add(name: path, buffer: $0, spare: $1) }
         } catch {
             run.parser.errors.add(error)
         }
@@ -218,10 +218,11 @@ struct ImportRun {
         bytes.withUnsafeMutableBufferPointer { add(name: name, buffer: $0) }
     }
 
-    /// Reads one file from `buffer` (rewritten in place while it is read) and merges its orders.
-    mutating func add(name: String, buffer: UnsafeMutableBufferPointer<UInt8>) {
+    /// Reads one file from `buffer` (rewritten in place while it is read, unless there is a `spare` region: see
+    /// `CSVScanner.spare`) and merges its orders.
+    mutating func add(name: String, buffer: UnsafeMutableBufferPointer<UInt8>, spare: UnsafeMutablePointer<UInt8>? = nil) {
         defer { parser.releaseFile() }
-        guard var result = parser.parse(name: name, buffer: buffer) else { return }
+        guard var result = parser.parse(name: name, buffer: buffer, spare: spare) else { return }
         if reporting == nil && settings.currency == nil {
             if let first = result.orders.first {
                 reporting = first.currency

@@ -109,9 +109,10 @@ struct OrderFileParser {
         bytes.withUnsafeMutableBufferPointer { parse(name: name, buffer: $0) }
     }
 
-    /// Reads one file from `buffer`, which the scanner rewrites in place (quoted fields are un-doubled) and
-    /// which must stay valid until this returns; `nil` when it cannot be read at all.
-    mutating func parse(name: String, buffer: UnsafeMutableBufferPointer<UInt8>) -> FileOrders? {
+    /// Reads one file from `buffer`, which the scanner rewrites in place (quoted fields are un-doubled) unless
+    /// `spare` is given (see `CSVScanner.spare`), and which must stay valid until this returns; `nil` when it
+    /// cannot be read at all.
+    mutating func parse(name: String, buffer: UnsafeMutableBufferPointer<UInt8>, spare: UnsafeMutablePointer<UInt8>? = nil) -> FileOrders? {
         file = name
         line = 1
         let inputCount = buffer.count
@@ -128,7 +129,7 @@ struct OrderFileParser {
             transcoded = copy
             result = parseBuffer(copy.baseAddress!, count: utf8.count)
         } else if let base = buffer.baseAddress {
-            result = parseBuffer(base, count: buffer.count)
+            result = parseBuffer(base, count: buffer.count, spare: spare)
         } else {
             var none: UInt8 = 0
             result = withUnsafeMutablePointer(to: &none) { parseBuffer($0, count: 0) }
@@ -138,7 +139,7 @@ struct OrderFileParser {
         return result
     }
 
-    private mutating func parseBuffer(_ base: UnsafeMutablePointer<UInt8>, count: Int) -> FileOrders? {
+    private mutating func parseBuffer(_ base: UnsafeMutablePointer<UInt8>, count: Int, spare: UnsafeMutablePointer<UInt8>? = nil) -> FileOrders? {
         var start = 0
         if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
         var blank = true
@@ -152,7 +153,7 @@ struct OrderFileParser {
         }
         let separator = CSVScanner.detectSeparator(base, count: count, start: start)
         decimalComma = separator != 0x2C
-        var scanner = CSVScanner(base: base, count: count, start: start, separator: separator)
+        var scanner = CSVScanner(base: base, count: count, start: start, separator: separator, spare: spare)
         _ = scanner.nextRecord()
         if let problem = scanner.problem {
             errors.add(problem.error(file: file))

@@ -1,20 +1,38 @@
 @testable import ClienteleImport
 import Testing
+import Foundation
 
-/// Scans `text` and returns each record's line and fields (and the first problem), for checking by eye.
+/// Scans `text` and returns each record's line and fields (and the first problem), for checking by eye. Every
+/// text is scanned twice, rewriting quoted fields in place and with a spare region (`CSVScanner.spare`), which
+/// must give the same records and leave the text's bytes untouched.
 private func scan(_ text: String) -> (separator: UInt8, records: [(line: Int, fields: [String], problem: CSVProblem?)]) {
-    var bytes = Array(text.utf8)
+    let inPlace = scanOnce(text, spare: false)
+    let spared = scanOnce(text, spare: true)
+    #expect(spared.separator == inPlace.separator)
+    #expect(spared.records.map(\.line) == inPlace.records.map(\.line))
+    #expect(spared.records.map(\.fields) == inPlace.records.map(\.fields))
+    #expect(spared.records.map(\.problem) == inPlace.records.map(\.problem))
+    return inPlace
+}
+
+private func scanOnce(_ text: String, spare: Bool) -> (separator: UInt8, records: [(line: Int, fields: [String], problem: CSVProblem?)]) {
+    let original = Array(text.utf8)
+    let n = original.count
+    // With a spare region: the text, then as many bytes again (filled with 0xAA, which must not show up).
+    var bytes = original + (spare ? [UInt8](repeating: 0xAA, count: max(1, n)) : [])
     var out: [(Int, [String], CSVProblem?)] = []
     var separator: UInt8 = 0
     bytes.withUnsafeMutableBufferPointer { buf in
         var start = 0
-        if buf.count >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { start = 3 }
-        separator = CSVScanner.detectSeparator(buf.baseAddress!, count: buf.count, start: start)
-        var s = CSVScanner(base: buf.baseAddress!, count: buf.count, start: start, separator: separator)
+        if n >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF { start = 3 }
+        separator = CSVScanner.detectSeparator(buf.baseAddress!, count: n, start: start)
+        var s = CSVScanner(base: buf.baseAddress!, count: n, start: start, separator: separator,
+                           spare: spare ? buf.baseAddress! + n : nil)
         while s.nextRecord() {
             out.append((s.recordLine, (0..<s.fieldCount).map { s.field($0).string }, s.problem))
         }
     }
+    if spare { #expect(Array(bytes[0..<n]) == original) }
     return (separator, out.map { (line: $0.0, fields: $0.1, problem: $0.2) })
 }
 
@@ -29,6 +47,32 @@ struct CSVScannerTests {
         #expect(r.records[2].fields == ["2", "two\nlines", "z"])
         #expect(r.records[3].fields == ["3", "", ""])
         #expect(r.records.allSatisfy { $0.problem == nil })
+    }
+
+    @Test("With a spare region the buffer is only read, and un-doubled fields are packed there one after another")
+    func spareRegion() {
+        let text = Array("a,b\n\"x \"\"1\"\"\",\"plain\"\n\"\"\"\",\"é\"\"\"\n".utf8)
+        let n = text.count
+        var bytes = text + [UInt8](repeating: 0, count: n)
+        bytes.withUnsafeMutableBufferPointer { buf in
+            let base = buf.baseAddress!
+            var s = CSVScanner(base: base, count: n, start: 0, separator: UInt8(ascii: ","), spare: base + n)
+            var more = s.nextRecord()
+            #expect(more && s.fieldCount == 2)
+            more = s.nextRecord()
+            #expect(more)
+            // `x "1"` (5 bytes) goes first into the spare region; `plain` has no doubled quote and stays put.
+            #expect(s.field(0).string == "x \"1\"" && s.field(0).baseAddress == UnsafePointer(base + n))
+            #expect(s.field(1).string == "plain" && s.field(1).baseAddress! < UnsafePointer(base + n))
+            more = s.nextRecord()
+            #expect(more)
+            // `"` (1 byte) right after it, then `é"` (3 bytes).
+            #expect(s.field(0).string == "\"" && s.field(0).baseAddress == UnsafePointer(base + n + 5))
+            #expect(s.field(1).string == "é\"" && s.field(1).baseAddress == UnsafePointer(base + n + 6))
+            more = s.nextRecord()
+            #expect(!more)
+        }
+        #expect(Array(bytes[0..<n]) == text)
     }
 
     @Test("CRLF and a BOM are handled; the last line may lack a line break")
@@ -144,5 +188,36 @@ struct FieldParserTests {
     func integers(text: String, expected: IntegerResult) {
         let bytes = Array(text.utf8)
         #expect(bytes.withUnsafeBufferPointer { FieldParsers.integer($0, decimalComma: false) } == expected)
+    }
+}
+
+/// `FileReader` maps a regular file with a spare region after it for the scanner; other input has none.
+@Suite("Import: reading files")
+struct FileReaderTests {
+    @Test("a regular file comes with a spare region after its bytes; an empty file is read without one")
+    func spareRegion() throws {
+        let dir = try TempDirectory()
+        let text = "order_id,product_name\n1,\"Plaid \"\"Hygge\"\"\"\n"
+        let path = try dir.write("orders.csv", text)
+        let seen: (bytes: [UInt8], distance: Int?, spareZero: Bool) = try FileReader.withContents(path) { bytes, spare in
+            guard let spare else { return (Array(bytes), nil, false) }
+            // Untouched anonymous memory reads as zero, and it is writable.
+            let zero = (0..<bytes.count).allSatisfy { spare[$0] == 0 }
+            spare[bytes.count - 1] = 1
+            return (Array(bytes), bytes.baseAddress!.distance(to: spare), zero)
+        }
+        #expect(seen.bytes == Array(text.utf8))
+        #expect(seen.distance.map { $0 >= text.utf8.count } == true)
+        #expect(seen.spareZero)
+        // A whole parse with the spare region un-doubles into it: the file on disk is as written.
+        let parsed = try FileReader.withContents(path) { bytes, spare in
+            var parser = OrderFileParser(options: ImportOptions())
+            _ = parser.parse(name: path, buffer: bytes, spare: spare)
+            return Array(bytes)
+        }
+        #expect(parsed == Array(text.utf8))
+        let empty = try dir.write("empty.csv", "")
+        let hasSpare = try FileReader.withContents(empty) { _, spare in spare != nil }
+        #expect(!hasSpare)
     }
 }
