@@ -9,7 +9,7 @@ import ClienteleStore
 /// with all its lines, and the store replaces the earlier one. Sending stops at the first error anywhere
 /// (the import fails, so the store rolls back) and when the store stops reading.
 struct OrderEmitter {
-    /// Orders per batch: a multiple of the store's 32-row insert statements.
+    /// Orders per batch: a multiple of the SQLite store's 128-row insert statements.
     static let batchSize = 2048
 
     let source: OrderBatchSource

@@ -120,9 +120,10 @@ enum BulkWriter {
     }
 
     struct Writer {
-        /// Rows per multi-row `INSERT`: fewer statement executions (≈ 25 % faster than one row per statement);
-        /// the remainder of a batch goes into the smaller statements, largest first.
-        static let orderRowCounts = [32, 8, 1]
+        /// Rows per multi-row `INSERT`: fewer statement executions (32 rows were ≈ 25 % faster than one row per
+        /// statement; 128 took about 1 s off the 17–19 s of a 10⁷-order import against 32); the remainder of a
+        /// batch goes into the smaller statements, largest first. 128 × 14 parameters stay far below SQLite's limit.
+        static let orderRowCounts = [128, 8, 1]
         static let orderColumns: Int32 = 14
 
         let db: Database

@@ -42,10 +42,10 @@ struct StreamingContractTests {
     @Test("streaming into an empty store gives what one replaceOrders gives", arguments: StoreFactory.all)
     func sameAsReplaceOrders(factory: StoreFactory) async throws {
         // 9 hand-written orders (odd ids, nil vs empty fields, a foreign currency) and 300 generated ones; batch
-        // sizes that straddle the 32-order and 64-line insert statements.
+        // sizes that straddle the SQLite store's 128- and 8-order insert statements.
         let orders = Fixtures.orders() + Fixtures.generated(300)
         try await withStore(factory) { (store) async throws in
-            let summary = try await Self.stream(Self.split(orders, sizes: [1, 33, 100, 7, 64]), into: store)
+            let summary = try await Self.stream(Self.split(orders, sizes: [1, 129, 33, 7, 64]), into: store)
             #expect(summary == ReplaceSummary(inserted: 309))
             let (checksum, counts) = try await Self.reference(orders)
             #expect(try await store.contentChecksum() == checksum)
@@ -62,9 +62,10 @@ struct StreamingContractTests {
 
     @Test("an id sent again replaces the earlier order and is counted once (empty store)", arguments: StoreFactory.all)
     func repeatedIdsIntoEmptyStore(factory: StoreFactory) async throws {
-        var orders = Fixtures.generated(100)
+        var orders = Fixtures.generated(300)
         // g000005 again in a later batch with one line of a product nothing else uses; g000040 twice in the
-        // same batch (the later wins); g000099 three times (in the last batch twice).
+        // same batch (the later wins: the SQLite store's 128-row statement holding both fails and is redone row by
+        // row); g000299 three times (in the last batch twice).
         var five = orders[5]
         five.lines = [OrderLine(productId: "only-here", productName: "Only here", quantity: 1, unitPrice: 1)]
         five.total = 7
@@ -72,24 +73,24 @@ struct StreamingContractTests {
         fiveAgain.lines = [OrderLine(productId: "p1", productName: "Product 1", quantity: 9, unitPrice: 9)]
         var forty = orders[40]
         forty.status = .cancelled
-        var nine = orders[99]
+        var nine = orders[299]
         nine.country = "SE"
-        var nineAgain = orders[99]
+        var nineAgain = orders[299]
         nineAgain.email = "last@example.com"
         orders[5] = five
         let batches: [[Order]] = [
             Array(orders[0..<40]),
-            Array(orders[40..<70]) + [forty, fiveAgain],
-            Array(orders[70..<100]) + [nine, nineAgain],
+            Array(orders[40..<100]) + [forty, fiveAgain] + Array(orders[100..<166]),
+            Array(orders[166..<300]) + [nine, nineAgain],
         ]
         // The final orders: the last version of each id.
-        var final = Fixtures.generated(100)
+        var final = Fixtures.generated(300)
         final[5] = fiveAgain
         final[40] = forty
-        final[99] = nineAgain
+        final[299] = nineAgain
         try await withStore(factory) { (store) async throws in
             let summary = try await Self.stream(batches, into: store)
-            #expect(summary == ReplaceSummary(inserted: 100))
+            #expect(summary == ReplaceSummary(inserted: 300))
             let (checksum, counts) = try await Self.reference(final)
             #expect(try await store.contentChecksum() == checksum)
             // "only-here" is used by no stored line any more: the product count says so.
