@@ -51,6 +51,13 @@ struct ByteInterner {
         lookupOrInsert(bytes).id
     }
 
+    /// `intern(_:)` for bytes whose `ByteHash.hash` is `hash` when it is known (from `prefetch`).
+    @inline(__always)
+    mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, hash: UInt64?) -> Int32 {
+        guard let hash else { return intern(bytes) }
+        return lookupOrInsert(bytes, hash: hash).id
+    }
+
     /// The shared `String` for `bytes`, adding it when new.
     @inline(__always)
     mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {

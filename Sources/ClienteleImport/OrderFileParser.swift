@@ -461,21 +461,16 @@ struct OrderFileParser {
     /// The customer key id (interned in `customerKeys`) of an order whose trimmed customer id and e-mail are
     /// `customer` and `email` (either may be empty): the customer id, else the lower-cased e-mail
     /// (`CustomerIdentity.key`), else -1 (anonymous). One hash lookup; no string is made for a key seen before.
-    /// `hash` is what `prefetchCustomerKey` returned for the same fields, if it was called.
+    /// `hash` is what `prefetchCustomerKey` returned for the same fields, if it was called (a non-nil hash for
+    /// an e-mail means that call left its lower-cased key in `keyScratch`: it is not lower-cased again).
     mutating func customerKey(customer: UnsafeBufferPointer<UInt8>, email: UnsafeBufferPointer<UInt8>, hash: UInt64? = nil) -> Int32 {
-        if !customer.isEmpty {
-            if let hash { return customerKeys.lookupOrInsert(customer, hash: hash).id }
-            return customerKeys.intern(customer)
-        }
+        if !customer.isEmpty { return customerKeys.intern(customer, hash: hash) }
         guard !email.isEmpty else { return -1 }
-        guard lowercaseASCII(email) else {
+        guard hash != nil || lowercaseASCII(email) else {
             var key = CustomerIdentity.key(customerId: nil, email: email.string) ?? ""
             return key.withUTF8 { customerKeys.intern($0) }
         }
-        return keyScratch.withUnsafeBufferPointer { key in
-            if let hash { return customerKeys.lookupOrInsert(key, hash: hash).id }
-            return customerKeys.intern(key)
-        }
+        return keyScratch.withUnsafeBufferPointer { customerKeys.intern($0, hash: hash) }
     }
 
     /// Starts `customerKey(customer:email:)` for the same fields early: the hash of their key, whose slot in

@@ -666,9 +666,6 @@ struct Packed {
     }
 }
 
-/// The line-count changes of one write per product id and name pair (`LineProducts` ref), and when each pair
-/// was last written, folded into per-product changes and latest names by `products(_:)`: an array step per
-/// line instead of a hash lookup.
 /// The pair refs (`LineProducts`) of the pair keys a producer gave its lines (`OrderBatch.LineField.pairKey`,
 /// the same key for the same bytes throughout one write): a line with a key seen before skips the hash lookup of
 /// its product id and name. The importer's keys are its product number in the upper 32 bits and its name number
@@ -704,6 +701,9 @@ struct PairKeyCache {
     }
 }
 
+/// The line-count changes of one write per product id and name pair (`LineProducts` ref), and when each pair
+/// was last written, folded into per-product changes and latest names by `products(_:)`: an array step per
+/// line instead of a hash lookup.
 struct PairCounts {
     private var delta: [Int64] = []
     /// Per ref, the line number (in this write, from 1) of the pair's last written line; 0: none.

@@ -93,6 +93,25 @@ struct StreamingSummaryTests {
         #expect(single.description == ImportSummary(parsed: parsedSingle, changes: nil).description)
     }
 
+    @Test("Customers known only by their e-mail are one customer whatever its case, ASCII or not")
+    func emailKeys() async throws {
+        // The importer hashes a new order's key early (`prefetchCustomerKey`) and interns it later; by hand:
+        // anna@example.com (3001, 3002), åsa@example.com (3003, 3004) and C1 (3005, whose e-mail is Anna's).
+        let dir = try TempDirectory()
+        let path = try dir.write("orders.csv", canonicalFile(
+            row(["order_id": "3001", "customer_id": "", "email": "Anna@Example.com"]),
+            row(["order_id": "3002", "customer_id": "", "email": " anna@example.COM"]),
+            row(["order_id": "3003", "customer_id": "", "email": "ÅSA@example.com"]),
+            row(["order_id": "3002", "customer_id": "", "email": " anna@example.COM", "product_id": "P2"]),
+            row(["order_id": "3004", "customer_id": "", "email": "åsa@Example.com"]),
+            row(["order_id": "3005", "customer_id": "C1", "email": "Anna@Example.com"])))
+        let parsed = try parseFiles(paths: [path], settings: ShopSettings(), options: ImportOptions())
+        #expect(Figures(parsed.orders).customers == 3)
+        let imported = try await importFiles(paths: [path], into: InMemoryOrderStore(), options: ImportOptions())
+        #expect(imported.customers == 3)
+        #expect(Figures(imported) == Figures(parsed.orders))
+    }
+
     @Test("Orders in foreign currencies and split orders are stored exactly as parsed")
     func foreignAndSplit() async throws {
         let dir = try TempDirectory()
